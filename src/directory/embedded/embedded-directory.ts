@@ -1,0 +1,223 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
+import { adminKey, type Admin, type Caller } from '../../domain/admins';
+import type { AuditEntry } from '../../domain/audit';
+import type { DirectoryDocument } from '../../domain/directory-document';
+import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
+import type { Offer } from '../../domain/offers';
+import { compareMatches, foldName, matchKind, type RankedMatch } from '../../domain/search';
+import { readDirectoryFile } from '../directory-file';
+import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import { AccountIndex } from './account-index';
+import { Journal, writeFileAtomic } from './journal';
+
+export interface EmbeddedDirectoryOptions {
+  /** The directory file used to initialise the data folder (the demo file by default). */
+  readonly seedFile: string;
+  /** Where the live snapshot and journal are kept. Without it, changes live in memory only (tests, benchmarks). */
+  readonly dataDir?: string;
+}
+
+/** One journal record: a subscription change and its audit entry, applied together or not at all. */
+interface ChangeRecord {
+  readonly type: 'subscriptions';
+  readonly accountId: string;
+  readonly version: string;
+  readonly subscriptions: readonly Subscription[];
+  readonly entry: AuditEntry;
+}
+
+export const SNAPSHOT_FILE = 'directory.json';
+export const JOURNAL_FILE = 'journal.ndjson';
+
+/**
+ * The embedded Directory: the whole hierarchy in memory, loaded from a directory file.
+ * Changes are made durable in an fsynced journal before they are acknowledged, and folded into
+ * an atomically replaced snapshot at the next start, so a crash or restart loses nothing acknowledged.
+ */
+export class EmbeddedDirectory implements Directory {
+  private readonly admins = new Map<string, Admin>();
+  private readonly offers: readonly Offer[];
+  private readonly auditByAccount = new Map<string, AuditEntry[]>();
+  private readonly auditByAction = new Map<string, AuditEntry>();
+  /** Serialises writes: check version, journal, apply. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly doc: DirectoryDocument,
+    private readonly index: AccountIndex,
+    private readonly journal: Journal<ChangeRecord> | undefined,
+  ) {
+    this.offers = doc.offers;
+    for (const admin of doc.admins) this.admins.set(adminKey(admin), admin);
+    for (const entry of doc.audit ?? []) this.remember(entry);
+  }
+
+  static async open(options: EmbeddedDirectoryOptions): Promise<EmbeddedDirectory> {
+    if (!options.dataDir) {
+      const doc = readDirectoryFile(options.seedFile);
+      return new EmbeddedDirectory(doc, new AccountIndex(doc), undefined);
+    }
+    await fs.mkdir(options.dataDir, { recursive: true });
+    const snapshot = path.join(options.dataDir, SNAPSHOT_FILE);
+    if (!existsSync(snapshot)) {
+      readDirectoryFile(options.seedFile); // refuse a bad seed before copying it
+      await writeFileAtomic(snapshot, await fs.readFile(options.seedFile, 'utf8'));
+    }
+    const doc = readDirectoryFile(snapshot);
+    const { journal, records } = await Journal.open<ChangeRecord>(path.join(options.dataDir, JOURNAL_FILE));
+    const directory = new EmbeddedDirectory(doc, new AccountIndex(doc), journal);
+    for (const record of records) directory.applyRecord(record);
+    if (records.length > 0) {
+      // Fold the journal into the snapshot. A crash between the two steps only replays records
+      // whose action ids the snapshot already holds, which applyRecord skips.
+      await writeFileAtomic(snapshot, JSON.stringify(directory.toDocument(), null, 1));
+      await journal.clear();
+    }
+    return directory;
+  }
+
+  /** Where the data stands now, in the directory file format (for snapshots and export). */
+  toDocument(): DirectoryDocument {
+    const accounts = [...this.index.all()].map((a) => ({
+      id: a.id,
+      name: a.name,
+      parentId: a.parentId,
+      kind: a.kind,
+      ...(a.brand ? { brand: a.brand } : {}),
+      ...(a.enabledOffers.length ? { enabledOffers: a.enabledOffers } : {}),
+      ...(a.subscriptions.length ? { subscriptions: a.subscriptions } : {}),
+      version: a.version,
+    }));
+    const audit = [...this.auditByAccount.values()].flat().sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+    return { offers: this.offers, accounts, admins: this.doc.admins, audit };
+  }
+
+  async getAdmin(caller: Caller): Promise<Admin | undefined> {
+    return this.admins.get(adminKey(caller));
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    return this.index.get(id);
+  }
+
+  async getPath(id: string): Promise<Account[] | undefined> {
+    return this.index.path(id);
+  }
+
+  async getSummary(id: string): Promise<AccountSummary | undefined> {
+    return this.index.summary(id);
+  }
+
+  async listChildren(parentId: string, page: PageRequest): Promise<Page<AccountSummary>> {
+    const ids = this.index.childIds(parentId);
+    const offset = page.token === undefined ? 0 : decodeOffset(page.token, ids.length);
+    const items = ids.slice(offset, offset + page.pageSize).map((id) => this.index.summary(id)!);
+    const end = offset + items.length;
+    return {
+      items,
+      total: ids.length,
+      offset,
+      ...(end < ids.length ? { next: encodeOffset(end) } : {}),
+      ...(offset > 0 ? { previous: encodeOffset(Math.max(0, offset - page.pageSize)) } : {}),
+    };
+  }
+
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    const q = foldName(query);
+    if (!q || options.withinRootIds.length === 0) return [];
+    const roots = new Set(options.withinRootIds);
+    const { searchIds, searchNames } = this.index;
+    const matches: RankedMatch<{ id: string; name: string; depth: number }>[] = [];
+    for (let i = 0; i < searchNames.length; i++) {
+      const match = matchKind(searchNames[i]!, q);
+      if (match === undefined) continue;
+      const id = searchIds[i]!;
+      if (!this.index.isWithin(id, roots)) continue;
+      matches.push({ item: { id, name: this.index.get(id)!.name, depth: this.index.depth(id) }, match });
+    }
+    return matches
+      .sort(compareMatches)
+      .slice(0, options.limit)
+      .map(({ item }) => ({
+        account: this.index.summary(item.id)!,
+        path: this.index.path(item.id)!.map(({ id, name, kind }) => ({ id, name, kind })),
+      }));
+  }
+
+  async listOffers(): Promise<Offer[]> {
+    return [...this.offers];
+  }
+
+  applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
+    const result = this.writes.then(() => this.applyNow(change));
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  private async applyNow(change: SubscriptionChange): Promise<ChangeOutcome> {
+    const account = this.index.get(change.accountId);
+    if (!account) throw new AccountNotFoundError(change.accountId);
+    const earlier = this.auditByAction.get(change.entry.actionId);
+    if (earlier) return { status: 'replayed', account, entry: earlier };
+    if (account.version !== change.expectedVersion) return { status: 'conflict', account };
+    const record: ChangeRecord = {
+      type: 'subscriptions',
+      accountId: account.id,
+      version: String(Number(account.version) + 1),
+      subscriptions: change.subscriptions,
+      entry: change.entry,
+    };
+    if (this.journal) {
+      try {
+        await this.journal.append(record);
+      } catch (err) {
+        throw new DirectoryUnavailableError(err);
+      }
+    }
+    this.applyRecord(record);
+    return { status: 'applied', account: this.index.get(account.id)!, entry: change.entry };
+  }
+
+  private applyRecord(record: ChangeRecord): void {
+    if (this.auditByAction.has(record.entry.actionId)) return;
+    const account = this.index.get(record.accountId);
+    if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
+    this.index.replaceAccount({ ...account, subscriptions: record.subscriptions, version: record.version });
+    this.remember(record.entry);
+  }
+
+  private remember(entry: AuditEntry): void {
+    this.auditByAction.set(entry.actionId, entry);
+    const list = this.auditByAccount.get(entry.accountId);
+    if (list) list.push(entry);
+    else this.auditByAccount.set(entry.accountId, [entry]);
+  }
+
+  async auditTrail(accountId: string, limit: number): Promise<AuditEntry[]> {
+    return (this.auditByAccount.get(accountId) ?? []).slice(-limit).reverse();
+  }
+
+  async ping(): Promise<void> {
+    // Always answers: the data is in this process.
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.journal?.close();
+  }
+}
+
+function encodeOffset(offset: number): string {
+  return `o${offset}`;
+}
+
+function decodeOffset(token: string, total: number): number {
+  const match = /^o(\d{1,9})$/.exec(token);
+  const offset = match ? Number(match[1]) : NaN;
+  if (!Number.isInteger(offset) || offset < 0 || (offset > 0 && offset >= total)) {
+    throw new InvalidActionError('That page of the list no longer exists. Open the list again.');
+  }
+  return offset;
+}

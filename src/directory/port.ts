@@ -1,0 +1,73 @@
+import type { Account, AccountSummary, Subscription } from '../domain/accounts';
+import type { Admin, Caller } from '../domain/admins';
+import type { AuditEntry } from '../domain/audit';
+import type { Offer } from '../domain/offers';
+
+/**
+ * The Directory port: everything Switchboard asks of the account hierarchy. Async and paged so
+ * that a remote store (Cosmos DB) fits it as well as the embedded one; every account carries a
+ * version for optimistic concurrency. Adapters throw DirectoryUnavailableError when they cannot
+ * answer, and InvalidActionError for a page token they did not issue.
+ */
+export interface Directory {
+  getAdmin(caller: Caller): Promise<Admin | undefined>;
+  getAccount(id: string): Promise<Account | undefined>;
+  /** The account and its ancestors, root first; undefined for an unknown id. */
+  getPath(id: string): Promise<Account[] | undefined>;
+  getSummary(id: string): Promise<AccountSummary | undefined>;
+  /** One page of an account's children, ordered by name then id. */
+  listChildren(parentId: string, page: PageRequest): Promise<Page<AccountSummary>>;
+  /** Accounts whose name contains `query` (case-insensitive) inside the given subtrees, best matches first. */
+  search(query: string, options: SearchOptions): Promise<SearchHit[]>;
+  listOffers(): Promise<Offer[]>;
+  /** Applies a subscription change atomically with its audit entry, once per `entry.actionId`. */
+  applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
+  /** The newest audit entries of an account, newest first. */
+  auditTrail(accountId: string, limit: number): Promise<AuditEntry[]>;
+  /** Cheap liveness probe of the backing store. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PageRequest {
+  readonly pageSize: number;
+  /** A token from a previous page's `next` or `previous`; absent for the first page. */
+  readonly token?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Number of items across all pages. */
+  readonly total: number;
+  /** Zero-based index of the first item of this page in the whole list. */
+  readonly offset: number;
+  readonly next?: string;
+  readonly previous?: string;
+}
+
+export interface SearchOptions {
+  /** Only accounts at or below these accounts are returned. */
+  readonly withinRootIds: readonly string[];
+  readonly limit: number;
+}
+
+export interface SearchHit {
+  readonly account: AccountSummary;
+  /** Root first, ending with the account. */
+  readonly path: readonly Pick<Account, 'id' | 'name' | 'kind'>[];
+}
+
+export interface SubscriptionChange {
+  readonly accountId: string;
+  /** The version the review was based on; a different current version is a conflict. */
+  readonly expectedVersion: string;
+  /** The account's whole new subscription list. */
+  readonly subscriptions: readonly Subscription[];
+  readonly entry: AuditEntry;
+}
+
+export type ChangeOutcome =
+  | { readonly status: 'applied'; readonly account: Account; readonly entry: AuditEntry }
+  /** The same actionId was applied before: nothing changes, the original entry is returned. */
+  | { readonly status: 'replayed'; readonly account: Account; readonly entry: AuditEntry }
+  | { readonly status: 'conflict'; readonly account: Account };

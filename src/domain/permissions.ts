@@ -1,0 +1,93 @@
+import type { Account } from './accounts';
+import { isClientAccount } from './accounts';
+import type { Admin } from './admins';
+import { expandRoles, type Role } from './roles';
+
+/**
+ * What an administrator may do on an account. A role held on an account holds for its whole
+ * subtree, so the roles in force on an account are those of every membership on its path.
+ * The README's permission table is generated from the same constants (see ROLE_TABLE).
+ */
+export const BROWSE_ROLES: readonly Role[] = [
+  'AccountOwner',
+  'SubscriptionOwner',
+  'SubscriptionContributor',
+  'SubscriptionViewer',
+  'ServiceContributor',
+  'ServiceViewer',
+];
+/** Base accounts: the Account Portal is where Administrators and base-level subscriptions live. */
+export const BASE_PORTAL_ROLES: readonly Role[] = [
+  'AccountOwner',
+  'SubscriptionOwner',
+  'SubscriptionContributor',
+  'SubscriptionViewer',
+];
+/** Client accounts: the Account Portal is their Services and Users page. */
+export const CLIENT_PORTAL_ROLES: readonly Role[] = [
+  'AccountOwner',
+  'ServiceContributor',
+  'ServiceViewer',
+  'SyncContributor',
+];
+/** The Customer Portal manages a client account's Services and Users. */
+export const CUSTOMER_PORTAL_ROLES: readonly Role[] = ['AccountOwner', 'ServiceContributor', 'ServiceViewer'];
+export const VIEW_SUBSCRIPTION_ROLES: readonly Role[] = [
+  'SubscriptionOwner',
+  'SubscriptionContributor',
+  'SubscriptionViewer',
+];
+/** Held strictly above the account: a client account's own admins never change its subscriptions. */
+export const CHANGE_SUBSCRIPTION_ROLES: readonly Role[] = ['SubscriptionOwner', 'SubscriptionContributor'];
+
+export interface Capabilities {
+  /** Roles in force on the account (inherited and implied). */
+  readonly roles: readonly Role[];
+  /** See the account's sub accounts and open them. */
+  readonly browse: boolean;
+  readonly accountPortal: boolean;
+  readonly customerPortal: boolean;
+  readonly viewSubscriptions: boolean;
+  readonly changeSubscriptions: boolean;
+}
+
+/** Roles granted by memberships on the given accounts (expanded by implication). */
+function rolesFrom(admin: Admin, accounts: readonly Pick<Account, 'id'>[]): Role[] {
+  const ids = new Set(accounts.map((a) => a.id));
+  return expandRoles(admin.memberships.filter((m) => ids.has(m.accountId)).flatMap((m) => m.roles));
+}
+
+const anyOf = (held: readonly Role[], wanted: readonly Role[]): boolean => wanted.some((r) => held.includes(r));
+
+/** `path` runs from the tree's root to the account in question (inclusive). */
+export function capabilitiesOn(admin: Admin, path: readonly Account[]): Capabilities {
+  const account = path[path.length - 1];
+  if (!account) throw new RangeError('capabilitiesOn needs a non-empty path');
+  const roles = rolesFrom(admin, path);
+  const rolesAbove = rolesFrom(admin, path.slice(0, -1));
+  const portalRoles = isClientAccount(account) ? CLIENT_PORTAL_ROLES : BASE_PORTAL_ROLES;
+  return {
+    roles,
+    browse: anyOf(roles, BROWSE_ROLES),
+    accountPortal: anyOf(roles, portalRoles),
+    customerPortal: isClientAccount(account) && anyOf(roles, CUSTOMER_PORTAL_ROLES),
+    viewSubscriptions: anyOf(roles, VIEW_SUBSCRIPTION_ROLES),
+    changeSubscriptions: anyOf(rolesAbove, CHANGE_SUBSCRIPTION_ROLES),
+  };
+}
+
+/** Is any account of `path` one the admin holds a membership on? */
+export function isInScope(admin: Admin, path: readonly Pick<Account, 'id'>[]): boolean {
+  return path.some((a) => admin.memberships.some((m) => m.accountId === a.id));
+}
+
+/**
+ * May the admin open the last account of `path`? Their own scope roots always; anything
+ * below only if the roles in force on its parent let them browse sub accounts.
+ */
+export function mayOpen(admin: Admin, path: readonly Account[]): boolean {
+  const account = path[path.length - 1];
+  if (!account) return false;
+  if (admin.memberships.some((m) => m.accountId === account.id)) return true;
+  return anyOf(rolesFrom(admin, path.slice(0, -1)), BROWSE_ROLES);
+}
