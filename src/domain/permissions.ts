@@ -60,7 +60,7 @@ function rolesFrom(admin: Admin, accounts: readonly Pick<Account, 'id'>[]): Role
 const anyOf = (held: readonly Role[], wanted: readonly Role[]): boolean => wanted.some((r) => held.includes(r));
 
 /** `path` runs from the tree's root to the account in question (inclusive). */
-export function capabilitiesOn(admin: Admin, path: readonly Account[]): Capabilities {
+export function capabilitiesOn(admin: Admin, path: readonly Pick<Account, 'id' | 'kind'>[]): Capabilities {
   const account = path[path.length - 1];
   if (!account) throw new RangeError('capabilitiesOn needs a non-empty path');
   const roles = rolesFrom(admin, path);
@@ -85,7 +85,7 @@ export function isInScope(admin: Admin, path: readonly Pick<Account, 'id'>[]): b
  * May the admin open the last account of `path`? Their own scope roots always; anything
  * below only if the roles in force on its parent let them browse sub accounts.
  */
-export function mayOpen(admin: Admin, path: readonly Account[]): boolean {
+export function mayOpen(admin: Admin, path: readonly Pick<Account, 'id'>[]): boolean {
   const account = path[path.length - 1];
   if (!account) return false;
   if (admin.memberships.some((m) => m.accountId === account.id)) return true;

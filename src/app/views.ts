@@ -1,0 +1,112 @@
+import type { AccountKind } from '../domain/accounts';
+import type { PortalLink } from '../domain/portals';
+
+/**
+ * What the use cases answer with: one view a card. Plain data, already worded for a person,
+ * so a card template (cards/<kind>.json) only lays it out. Nothing here knows about Teams.
+ */
+export interface AccountRef {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: AccountKind;
+  readonly kindLabel: string;
+}
+
+export interface BrandView {
+  readonly name: string;
+  readonly logoUrl?: string;
+}
+
+export interface WhereAmIView {
+  readonly view: 'whereAmI';
+  readonly brand: BrandView;
+  readonly account: AccountRef;
+  /** From the scope root to the account; the last step is the account itself. */
+  readonly breadcrumb: readonly AccountRef[];
+  readonly breadcrumbText: string;
+  readonly roles: readonly string[];
+  readonly parent?: AccountRef;
+  readonly atScopeRoot: boolean;
+  readonly childCount: number;
+  readonly canBrowse: boolean;
+  readonly canViewSubscriptions: boolean;
+  readonly portals: readonly PortalLink[];
+  readonly scopeRootCount: number;
+  readonly adminName: string;
+}
+
+export interface TreeRow extends AccountRef {
+  readonly childCount: number;
+  readonly descendantCount: number;
+  readonly portals: readonly PortalLink[];
+}
+
+export interface TreeView {
+  readonly view: 'accountTree';
+  readonly parent: AccountRef;
+  readonly breadcrumbText: string;
+  readonly rows: readonly TreeRow[];
+  readonly total: number;
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly pageNumber: number;
+  readonly pageCount: number;
+  readonly next?: string;
+  readonly previous?: string;
+}
+
+export interface PortalView {
+  readonly view: 'portalLinks';
+  readonly account: AccountRef;
+  readonly breadcrumbText: string;
+  readonly links: readonly PortalLink[];
+}
+
+export interface ScopeChoice {
+  readonly id: string;
+  readonly title: string;
+  readonly brandName: string;
+  readonly pathText: string;
+  readonly current: boolean;
+}
+
+export interface SwitchView {
+  readonly view: 'switchAccount';
+  readonly current: AccountRef;
+  readonly choices: readonly ScopeChoice[];
+  /** When there are too many for static choices, the picker asks the bot as the admin types. */
+  readonly typeahead: boolean;
+  readonly total: number;
+}
+
+export interface SearchResultView {
+  readonly account: AccountRef;
+  readonly breadcrumbText: string;
+  readonly childCount: number;
+  readonly portals: readonly PortalLink[];
+}
+
+export interface SearchView {
+  readonly view: 'searchResults';
+  readonly query: string;
+  readonly results: readonly SearchResultView[];
+  /** True when more accounts matched than are shown. */
+  readonly truncated: boolean;
+  readonly note?: string;
+}
+
+export interface HelpView {
+  readonly view: 'help';
+  readonly adminName?: string;
+  readonly welcome: boolean;
+}
+
+export interface ErrorView {
+  readonly view: 'error';
+  readonly code: string;
+  readonly title: string;
+  readonly message: string;
+  readonly nextStep: string;
+}
+
+export type View = WhereAmIView | TreeView | PortalView | SwitchView | SearchView | HelpView | ErrorView;
