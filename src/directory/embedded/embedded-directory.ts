@@ -10,7 +10,8 @@ import { compareMatches, foldName, matchKind, type RankedMatch } from '../../dom
 import { readDirectoryFile } from '../directory-file';
 import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { AccountIndex } from './account-index';
-import { Journal, writeFileAtomic } from './journal';
+import { writeFileAtomic } from '../../fs/atomic-write';
+import { Journal } from './journal';
 
 export interface EmbeddedDirectoryOptions {
   /** The directory file used to initialise the data folder (the demo file by default). */

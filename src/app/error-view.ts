@@ -1,0 +1,48 @@
+import { SwitchboardError } from '../domain/errors';
+import type { ErrorView } from './views';
+
+/** Domain errors as cards, each saying what to do next. Anything else is "something went wrong". */
+const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
+  notAnAdmin: {
+    title: 'You are not an administrator of any account',
+    nextStep: 'Ask an Account Owner of your partner account to add you as an Administrator in the Account Portal, then say hi again.',
+  },
+  notFound: {
+    title: 'Account not found',
+    nextStep: 'Check the name or id, or type find followed by part of the name.',
+  },
+  notAllowed: {
+    title: 'Not allowed here',
+    nextStep: 'What you see depends on your Administrator Role. An Account Owner above this account can change your roles.',
+  },
+  invalidAction: {
+    title: 'That did not work',
+    nextStep: 'Type where am i to start again from where you are, or help for the commands.',
+  },
+  unavailable: {
+    title: 'The directory is unavailable',
+    nextStep: 'Nothing was changed. Try again in a moment.',
+  },
+  unknownCommand: {
+    title: 'I did not understand that',
+    nextStep: 'Try where am i, accounts, open <name>, find <text>, switch, portal or help.',
+  },
+};
+
+export function errorView(error: unknown): ErrorView {
+  if (error instanceof SwitchboardError && NEXT_STEPS[error.code]) {
+    return { view: 'error', code: error.code, message: error.message, ...NEXT_STEPS[error.code]! };
+  }
+  return {
+    view: 'error',
+    code: 'internal',
+    title: 'Something went wrong',
+    message: 'Switchboard could not finish that. Nothing was changed.',
+    nextStep: 'Try again. If it keeps happening, tell your Switchboard administrator the time it happened.',
+  };
+}
+
+export function unknownCommandView(text: string): ErrorView {
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return { view: 'error', code: 'unknownCommand', message: `“${shown}” is not a Switchboard command.`, ...NEXT_STEPS.unknownCommand! };
+}

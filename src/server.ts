@@ -1,0 +1,122 @@
+import path from 'node:path';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  MemoryStorage,
+  PrivateConversationState,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
+import * as restify from 'restify';
+import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
+import { describeConfig, loadConfig, type Config, ConfigError } from './config';
+import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
+import { DirectoryFileError } from './directory/directory-file';
+import type { Directory } from './directory/port';
+import { SwitchboardBot } from './teams/bot';
+import { CardRenderer } from './teams/card-renderer';
+import { ActionRouter, type Logger } from './teams/router';
+import { FileStorage } from './teams/state/file-storage';
+
+/** Composition root: config -> directory -> bot -> restify. */
+export interface RunningServer {
+  readonly url: string;
+  readonly directory: Directory;
+  close(): Promise<void>;
+}
+
+const consoleLogger: Logger & { info(message: string): void } = {
+  error: (message, details) => console.error(JSON.stringify({ level: 'error', message, ...details })),
+  info: (message) => console.log(message),
+};
+
+/** Body limit for /api/messages: Teams activities are small; a card action is a few KB. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export async function startServer(config: Config, logger = consoleLogger): Promise<RunningServer> {
+  const directory = await EmbeddedDirectory.open({
+    seedFile: config.directory.seedFile,
+    ...(config.directory.dataDir ? { dataDir: config.directory.dataDir } : {}),
+  });
+  const storage: Storage & { close?(): Promise<void> } = config.directory.dataDir
+    ? new FileStorage(path.join(config.directory.dataDir, 'bot-state.json'), (err) =>
+        logger.error('could not save bot state', { error: String(err) }),
+      )
+    : new MemoryStorage();
+
+  const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
+  const router = new ActionRouter({ navigator }, logger);
+  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(storage), logger);
+
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    config.bot
+      ? {
+          MicrosoftAppId: config.bot.appId,
+          MicrosoftAppType: config.bot.appType,
+          MicrosoftAppTenantId: config.bot.tenantId,
+          MicrosoftAppPassword: config.bot.appPassword,
+        }
+      : {},
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error('turn failed', { activityType: context.activity.type, error: error.message });
+  };
+
+  const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+
+  return {
+    url,
+    directory,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await storage.close?.();
+      await directory.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  try {
+    const running = await startServer(config);
+    consoleLogger.info(`Switchboard listening on ${running.url}/api/messages (${describeConfig(config)})`);
+    const stop = () => {
+      void running.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    if (error instanceof DirectoryFileError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) void main();

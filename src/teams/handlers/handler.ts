@@ -1,0 +1,24 @@
+import type { Navigator } from '../../app/navigator';
+import type { View } from '../../app/views';
+import type { Caller } from '../../domain/admins';
+import type { Position } from '../../domain/navigation';
+
+/** What every action handler gets: who is asking, where they stand, and what the card or command said. */
+export interface ActionContext {
+  readonly caller: Caller;
+  readonly position: Position | undefined;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly services: Services;
+}
+
+export interface Services {
+  readonly navigator: Navigator;
+}
+
+/** A handler's answer: the view to show, and the admin's new position when it moved them. */
+export interface HandlerResult {
+  readonly view: View;
+  readonly position?: Position;
+}
+
+export type Handler = (ctx: ActionContext) => Promise<HandlerResult>;

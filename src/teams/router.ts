@@ -1,0 +1,73 @@
+import { errorView, unknownCommandView } from '../app/error-view';
+import type { View } from '../app/views';
+import type { Caller } from '../domain/admins';
+import { InvalidActionError, NotAnAdminError } from '../domain/errors';
+import type { Position } from '../domain/navigation';
+import type { ActionRequest } from './action-request';
+import { accounts } from './handlers/accounts';
+import { find } from './handlers/find';
+import type { Handler, HandlerResult, Services } from './handlers/handler';
+import { help } from './handlers/help';
+import { home } from './handlers/home';
+import { open } from './handlers/open';
+import { portal } from './handlers/portal';
+import { switchPicker } from './handlers/switch';
+import { switchTo } from './handlers/switch-to';
+import { up } from './handlers/up';
+import { whereAmI } from './handlers/where-am-i';
+
+/** One handler per verb. Card buttons and typed commands both arrive here. */
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  whereAmI,
+  accounts,
+  open,
+  up,
+  home,
+  portal,
+  find,
+  switch: switchPicker,
+  switchTo,
+  help,
+};
+
+export interface RouteResult {
+  readonly view: View;
+  /** Present only when the action succeeded and moved the admin. */
+  readonly position?: Position;
+  /** Set when an unexpected error was turned into the generic error card (for logging). */
+  readonly failure?: unknown;
+}
+
+export interface Logger {
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+export class ActionRouter {
+  constructor(
+    private readonly services: Services,
+    private readonly logger: Logger,
+  ) {}
+
+  verbs(): string[] {
+    return Object.keys(HANDLERS);
+  }
+
+  /** Runs the action for `caller` (undefined when Teams did not say who it is). Never throws. */
+  async route(request: ActionRequest, caller: Caller | undefined, position: Position | undefined): Promise<RouteResult> {
+    if (request.verb === 'unknown') return { view: unknownCommandView(String(request.data.text ?? '')) };
+    const handler = Object.prototype.hasOwnProperty.call(HANDLERS, request.verb) ? HANDLERS[request.verb] : undefined;
+    try {
+      if (!handler) throw new InvalidActionError('The card sent an action Switchboard does not understand.');
+      if (!caller) throw new NotAnAdminError();
+      const result: HandlerResult = await handler({ caller, position, data: request.data, services: this.services });
+      return result;
+    } catch (error) {
+      const view = errorView(error);
+      if (view.code === 'internal') {
+        this.logger.error('action failed', { verb: request.verb, error: error instanceof Error ? error.message : String(error) });
+        return { view, failure: error };
+      }
+      return { view };
+    }
+  }
+}
