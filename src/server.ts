@@ -13,6 +13,7 @@ import { describeConfig, loadConfig, type Config, ConfigError } from './config';
 import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
 import { DirectoryFileError } from './directory/directory-file';
 import type { Directory } from './directory/port';
+import { activityProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
 import { CardRenderer } from './teams/card-renderer';
 import { ActionRouter, type Logger } from './teams/router';
@@ -66,6 +67,11 @@ export async function startServer(config: Config, logger = consoleLogger): Promi
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
   server.post('/api/messages', async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) {
+      res.send(400, { error: 'BadRequest', message: problem });
+      return;
+    }
     await adapter.process(req, res, (context) => bot.run(context));
   });
   server.get('/healthz', (_req, res, next) => {

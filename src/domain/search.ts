@@ -2,7 +2,7 @@
  * Search ranking: exact name match first, then prefix, then substring; ties broken by depth
  * (shallower first), then name, then id, so results are stable.
  */
-export const enum MatchKind {
+export enum MatchKind {
   Exact = 0,
   Prefix = 1,
   Substring = 2,

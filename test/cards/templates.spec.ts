@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseAndRender } from '../support/adaptive-cards';
+import { ALEX, LYNNE, MEGAN, wideDirectory, writeDirectory } from '../support/directories';
+import { BotClient, action, type Card } from '../support/bot-client';
+import { CardRenderer, MAX_CARD_BYTES, TEMPLATE_FILES, cardBytes } from '../../src/teams/card-renderer';
+import { projectPath } from '../../src/project-path';
+
+/**
+ * Every template under cards/, expanded by the real templating engine with the data the real
+ * use cases produce on the demo directory, then parsed and rendered by Microsoft's renderer.
+ */
+describe('card templates', () => {
+  let bot: BotClient;
+  const rendered = new Map<string, Card[]>();
+  const keep = (name: string, card: Card) => rendered.set(name, [...(rendered.get(name) ?? []), card]);
+
+  beforeAll(async () => {
+    bot = await BotClient.start();
+    const alex = { aadObjectId: ALEX };
+    keep('where-am-i.json', (await bot.say(alex, 'where am i'))[0]!);
+    keep('where-am-i.json', (await bot.say(alex, 'open wingtip'))[0]!);
+    keep('account-tree.json', (await bot.say(alex, 'accounts'))[0]!);
+    keep('account-tree.json', (await bot.say(alex, 'open kestrel-print'), await bot.say(alex, 'accounts'))[0]!);
+    keep('portal-links.json', (await bot.say(alex, 'portal'))[0]!);
+    keep('portal-links.json', (await bot.say({ aadObjectId: '00000000-0000-0000-0000-0000000000022' }, 'open acme-dental'), await bot.say({ aadObjectId: '00000000-0000-0000-0000-0000000000022' }, 'portal'))[0]!);
+    keep('switch-account.json', (await bot.say({ aadObjectId: LYNNE }, 'switch'))[0]!);
+    keep('search-results.json', (await bot.say(alex, 'find a'))[0]!);
+    keep('search-results.json', (await bot.say(alex, 'find zzzz'))[0]!);
+    keep('help.json', (await bot.say(alex, 'help'))[0]!);
+    keep('error.json', (await bot.say(alex, 'open nowhere'))[0]!);
+    keep('error.json', (await bot.say({ aadObjectId: 'nobody' }, 'where am i'))[0]!);
+    keep('error.json', (await bot.say({ aadObjectId: MEGAN }, 'gibberish'))[0]!);
+  });
+  afterAll(() => bot.close());
+
+  it('covers every template file in cards/', () => {
+    const files = readdirSync(projectPath('cards')).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.values(TEMPLATE_FILES).sort());
+    expect([...rendered.keys()].sort()).toEqual(files);
+  });
+
+  it.each(Object.values(TEMPLATE_FILES))('%s is Adaptive Cards 1.5', (file) => {
+    const template = JSON.parse(readFileSync(projectPath('cards', file), 'utf8'));
+    expect(template).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+  });
+
+  it('expands to cards the renderer parses with no unknown elements or invalid properties', () => {
+    for (const [file, cards] of rendered) {
+      for (const card of cards) {
+        const { problems, renderedText } = parseAndRender(card);
+        expect({ file, problems }).toEqual({ file, problems: [] });
+        expect(renderedText.length).toBeGreaterThan(10);
+        // Nothing left unexpanded for a person to read.
+        expect(JSON.stringify(card)).not.toMatch(/\$\{|\$data|\$when/);
+        expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
+      }
+    }
+  });
+
+  it('would catch a card the renderer does not understand', () => {
+    const bad = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Rating', id: 'x' }, { type: 'TextBlock' }] };
+    expect(parseAndRender(bad).problems.join('\n')).toMatch(/Input.Rating|Unknown element/i);
+  });
+
+  it('gives every Action.Execute an Action.Submit fallback with the same verb and data', () => {
+    const where = rendered.get('where-am-i.json')![1]!;
+    const up = action(where, /Go up/);
+    expect(up.fallback).toEqual({ type: 'Action.Submit', title: up.title, data: { verb: 'up' } });
+    const crumb = action(where, 'Open Tailspin Networks');
+    expect(crumb.fallback.data).toEqual({ verb: 'open', accountId: 'tailspin' });
+  });
+
+  it('refuses to start without a template for every view', () => {
+    expect(() => new CardRenderer(projectPath('data'))).toThrow(/Card template .* is missing/);
+  });
+});
+
+describe('an account with 5,000 children', () => {
+  let bot: BotClient;
+  beforeAll(async () => {
+    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory(wideDirectory(5000)) });
+  });
+  afterAll(() => bot.close());
+
+  it('pages through every child once, in order, forwards and back, every card under 28 KB', async () => {
+    const alex = { aadObjectId: ALEX };
+    let card = (await bot.say(alex, 'accounts'))[0]!;
+    const seen: string[] = [];
+    const pages: Card[] = [];
+    for (;;) {
+      expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
+      pages.push(card);
+      for (const a of card.body.filter((b: Card) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet')) {
+        seen.push(a.items[0].columns[0].selectAction.data.accountId);
+      }
+      const next = card.actions.find((a: Card) => a.title === 'Next ▶');
+      if (!next) break;
+      card = await bot.execute(alex, next.verb, next.data);
+    }
+    expect(seen).toHaveLength(5002 - 2 + 1); // 5,000 customers and the reseller
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen[0]).toBe('r'); // "AAA Reseller" sorts first
+    expect(seen[1]).toBe('c-0');
+    expect(seen[seen.length - 1]).toBe('c-4999');
+    expect(JSON.stringify(pages[pages.length - 1])).toContain('page 251 of 251');
+    expect(parseAndRender(pages[1]).problems).toEqual([]);
+
+    const previous = card.actions.find((a: Card) => a.title === '◀ Previous');
+    const back = await bot.execute(alex, previous.verb, previous.data);
+    expect(JSON.stringify(back)).toContain('page 250 of 251');
+  });
+});

@@ -1,0 +1,46 @@
+import { JSDOM } from 'jsdom';
+
+/**
+ * Microsoft's own Adaptive Cards renderer (the `adaptivecards` package), run under jsdom: the
+ * same parser a client uses. Unknown elements, bad properties and version problems come back
+ * as parse and validation events.
+ */
+const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
+const g = globalThis as Record<string, unknown>;
+const win = dom.window as unknown as Record<string, unknown>;
+g.window = dom.window;
+// The renderer checks `instanceof HTMLButtonElement` and friends: expose the DOM's globals.
+for (const key of Object.getOwnPropertyNames(win)) {
+  if (g[key] === undefined && (/^(HTML|SVG|Node|Element|Event|Document|Text|CSS|getComputedStyle|navigator|document)/.test(key))) g[key] = win[key];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AC = require('adaptivecards/dist/adaptivecards.js');
+
+// Teams renders a markdown subset; plain text (escaped) is enough to check what a person reads.
+AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml?: string; didProcess: boolean }) => {
+  result.outputHtml = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  result.didProcess = true;
+};
+
+/** Teams shows at most six card-level actions. */
+const hostConfig = new AC.HostConfig({ actions: { maxActions: 6 }, supportsInteractivity: true });
+
+export interface ParsedCard {
+  /** Parse and validation problems, as the renderer words them. */
+  readonly problems: string[];
+  /** The rendered HTML's text content. */
+  readonly renderedText: string;
+}
+
+export function parseAndRender(json: unknown): ParsedCard {
+  const card = new AC.AdaptiveCard();
+  card.hostConfig = hostConfig;
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  card.parse(json, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
+  const validation = card.validateProperties();
+  for (const event of validation.validationEvents) problems.push(`validate: ${event.message}`);
+  const element: HTMLElement | undefined = card.render();
+  return { problems, renderedText: element?.textContent ?? '' };
+}
