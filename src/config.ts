@@ -15,11 +15,62 @@ export interface BotCredentials {
   readonly appPassword: string;
 }
 
+export interface EmbeddedSettings {
+  readonly kind: 'embedded';
+  readonly seedFile: string;
+  /** Undefined keeps changes in memory only (DATA_DIR=none). */
+  readonly dataDir: string | undefined;
+}
+
+export interface CosmosSettings {
+  readonly kind: 'cosmos';
+  readonly endpoint: string;
+  readonly database: string;
+  /** Account key: only for local test servers. Production authenticates with Entra ID. */
+  readonly key: string | undefined;
+  /** Client id of a user-assigned managed identity; otherwise DefaultAzureCredential picks one. */
+  readonly managedIdentityClientId: string | undefined;
+}
+
+/**
+ * Every setting Switchboard reads, for the README's table and for the deployment test that
+ * checks the Bicep template sets each one production needs.
+ */
+export interface SettingSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly default?: string;
+  /** Must be set in production (NODE_ENV=production); with DIRECTORY=cosmos when marked so. */
+  readonly requiredInProduction: boolean | 'cosmos';
+  readonly secret?: boolean;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { name: 'NODE_ENV', description: 'development, production or test. Production refuses to start without credentials.', default: 'development', requiredInProduction: true },
+  { name: 'PORT', description: 'HTTP port of /api/messages, /healthz and /readyz.', default: '3978', requiredInProduction: false },
+  { name: 'HOST', description: 'Address to listen on.', default: '127.0.0.1 (0.0.0.0 in production)', requiredInProduction: false },
+  { name: 'MicrosoftAppId', description: 'The Azure Bot\'s app (client) id. Empty means unauthenticated local development, loopback only.', requiredInProduction: true },
+  { name: 'MicrosoftAppType', description: 'SingleTenant, UserAssignedMSI or MultiTenant.', requiredInProduction: true },
+  { name: 'MicrosoftAppTenantId', description: 'The bot\'s Entra tenant id (SingleTenant and UserAssignedMSI).', requiredInProduction: true },
+  { name: 'MicrosoftAppPassword', description: 'Client secret (SingleTenant, MultiTenant); not used with UserAssignedMSI.', requiredInProduction: false, secret: true },
+  { name: 'DIRECTORY', description: 'embedded (a JSON file and local disk) or cosmos (Azure Cosmos DB).', default: 'embedded', requiredInProduction: true },
+  { name: 'DIRECTORY_FILE', description: 'Embedded: the directory file that initialises the data folder.', default: 'data/demo-directory.json', requiredInProduction: false },
+  { name: 'DATA_DIR', description: 'Embedded: where the live directory, journal and bot state are kept; none keeps them in memory.', default: '.switchboard', requiredInProduction: false },
+  { name: 'COSMOS_ENDPOINT', description: 'Cosmos DB: account endpoint, https://<account>.documents.azure.com:443/.', requiredInProduction: 'cosmos' },
+  { name: 'COSMOS_DATABASE', description: 'Cosmos DB: database id.', default: 'switchboard', requiredInProduction: 'cosmos' },
+  { name: 'COSMOS_KEY', description: 'Cosmos DB: account key, for local test servers only; refused in production.', requiredInProduction: false, secret: true },
+  { name: 'AZURE_CLIENT_ID', description: 'Cosmos DB: client id of the user-assigned managed identity to authenticate with.', requiredInProduction: 'cosmos' },
+  { name: 'BASE_PORTAL_URL', description: 'Account Portal of a base account; {accountId} is replaced.', default: DEFAULT_PORTAL_TEMPLATES.basePortal, requiredInProduction: false },
+  { name: 'ACCOUNT_PORTAL_URL', description: 'Account Portal (Services and Users) of a client account.', default: DEFAULT_PORTAL_TEMPLATES.accountPortal, requiredInProduction: false },
+  { name: 'CUSTOMER_PORTAL_URL', description: 'Customer Portal of a client account.', default: DEFAULT_PORTAL_TEMPLATES.customerPortal, requiredInProduction: false },
+  { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
+];
+
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
-  readonly directory: { readonly kind: 'embedded'; readonly seedFile: string; readonly dataDir: string | undefined };
+  readonly directory: EmbeddedSettings | CosmosSettings;
   readonly portals: PortalTemplates;
   /** Undefined means unauthenticated local development (loopback only). */
   readonly bot: BotCredentials | undefined;
@@ -59,11 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(value('PORT') ?? '3978', 'PORT', 0, 65535, problems);
   const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
 
-  const kind = value('DIRECTORY') ?? 'embedded';
-  if (kind !== 'embedded') problems.push(`DIRECTORY must be "embedded" (got "${kind}")`);
-  const seedFile = path.resolve(PROJECT_ROOT, value('DIRECTORY_FILE') ?? 'data/demo-directory.json');
-  const dataDirRaw = value('DATA_DIR') ?? '.switchboard';
-  const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
+  const directory = directorySettings(value, production, problems);
 
   const portals: PortalTemplates = {
     basePortal: urlTemplate(value('BASE_PORTAL_URL') ?? DEFAULT_PORTAL_TEMPLATES.basePortal, 'BASE_PORTAL_URL', problems),
@@ -90,7 +137,24 @@ export function loadConfig(env: Env = process.env): Config {
   const maxQuantity = integer(value('MAX_QUANTITY') ?? '10000', 'MAX_QUANTITY', 1, 1_000_000, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory: { kind: 'embedded', seedFile, dataDir }, portals, bot, maxQuantity };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity };
+}
+
+function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {
+  const kind = value('DIRECTORY') ?? 'embedded';
+  if (kind === 'cosmos') {
+    const endpoint = value('COSMOS_ENDPOINT') ?? '';
+    if (!endpoint) problems.push('COSMOS_ENDPOINT is required when DIRECTORY=cosmos');
+    else if (!/^https:\/\//.test(endpoint)) problems.push(`COSMOS_ENDPOINT must be an https:// URL (got "${endpoint}")`);
+    const key = value('COSMOS_KEY');
+    if (key && production) problems.push('COSMOS_KEY is for local test servers only; in production Switchboard authenticates to Cosmos DB with Entra ID (unset COSMOS_KEY)');
+    return { kind, endpoint, database: value('COSMOS_DATABASE') ?? 'switchboard', key, managedIdentityClientId: value('AZURE_CLIENT_ID') };
+  }
+  if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
+  const seedFile = path.resolve(PROJECT_ROOT, value('DIRECTORY_FILE') ?? 'data/demo-directory.json');
+  const dataDirRaw = value('DATA_DIR') ?? '.switchboard';
+  const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
+  return { kind: 'embedded', seedFile, dataDir };
 }
 
 function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {
@@ -116,6 +180,12 @@ function urlTemplate(raw: string, name: string, problems: string[]): string {
 /** The settings as safe to print: which mode, never a secret. */
 export function describeConfig(config: Config): string {
   const auth = config.bot ? `authenticated as app ${config.bot.appId} (${config.bot.appType})` : 'UNAUTHENTICATED local development (loopback only)';
-  const store = config.directory.dataDir ? `embedded directory from ${config.directory.seedFile}, data in ${config.directory.dataDir}` : `embedded directory from ${config.directory.seedFile}, in memory only`;
+  const d = config.directory;
+  const store =
+    d.kind === 'cosmos'
+      ? `Cosmos DB directory at ${d.endpoint} database ${d.database} (${d.key ? 'account key: local test server' : d.managedIdentityClientId ? `managed identity ${d.managedIdentityClientId}` : 'DefaultAzureCredential'})`
+      : d.dataDir
+        ? `embedded directory from ${d.seedFile}, data in ${d.dataDir}`
+        : `embedded directory from ${d.seedFile}, in memory only`;
   return `${store}; ${auth}`;
 }

@@ -1,23 +1,19 @@
-import path from 'node:path';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  MemoryStorage,
   PrivateConversationState,
-  type Storage,
   type TurnContext,
 } from 'botbuilder';
 import * as restify from 'restify';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { describeConfig, loadConfig, type Config, ConfigError } from './config';
-import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
 import { DirectoryFileError } from './directory/directory-file';
 import type { Directory } from './directory/port';
 import { activityProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
 import { CardRenderer } from './teams/card-renderer';
 import { ActionRouter, type Logger } from './teams/router';
-import { FileStorage } from './teams/state/file-storage';
+import { openStores } from './stores';
 
 /** Composition root: config -> directory -> bot -> restify. */
 export interface RunningServer {
@@ -35,19 +31,12 @@ const consoleLogger: Logger & { info(message: string): void } = {
 const MAX_BODY_BYTES = 256 * 1024;
 
 export async function startServer(config: Config, logger = consoleLogger): Promise<RunningServer> {
-  const directory = await EmbeddedDirectory.open({
-    seedFile: config.directory.seedFile,
-    ...(config.directory.dataDir ? { dataDir: config.directory.dataDir } : {}),
-  });
-  const storage: Storage & { close?(): Promise<void> } = config.directory.dataDir
-    ? new FileStorage(path.join(config.directory.dataDir, 'bot-state.json'), (err) =>
-        logger.error('could not save bot state', { error: String(err) }),
-      )
-    : new MemoryStorage();
+  const stores = await openStores(config.directory, (err) => logger.error('could not save bot state', { error: String(err) }));
+  const { directory } = stores;
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   const router = new ActionRouter({ navigator }, logger);
-  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(storage), logger);
+  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(stores.state), logger);
 
   const auth = new ConfigurationBotFrameworkAuthentication(
     config.bot
@@ -91,8 +80,7 @@ export async function startServer(config: Config, logger = consoleLogger): Promi
     directory,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await storage.close?.();
-      await directory.close();
+      await stores.close();
     },
   };
 }

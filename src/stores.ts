@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { MemoryStorage, type Storage } from 'botbuilder';
+import type { CosmosSettings, EmbeddedSettings } from './config';
+import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
+import type { Directory } from './directory/port';
+import { FileStorage } from './teams/state/file-storage';
+
+/** The directory and the bot's state storage, opened together from one setting. */
+export interface Stores {
+  readonly directory: Directory;
+  readonly state: Storage;
+  close(): Promise<void>;
+}
+
+export async function openStores(settings: EmbeddedSettings | CosmosSettings, onStateError: (error: unknown) => void): Promise<Stores> {
+  if (settings.kind === 'cosmos') {
+    const { openCosmosStores } = await import('./directory/cosmos/open-cosmos');
+    return openCosmosStores(settings);
+  }
+  const directory = await EmbeddedDirectory.open({
+    seedFile: settings.seedFile,
+    ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
+  });
+  const state = settings.dataDir ? new FileStorage(path.join(settings.dataDir, 'bot-state.json'), onStateError) : undefined;
+  return {
+    directory,
+    state: state ?? new MemoryStorage(),
+    async close() {
+      await state?.close();
+      await directory.close();
+    },
+  };
+}
