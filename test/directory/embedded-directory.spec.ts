@@ -563,6 +563,13 @@ describe('persistence in a data folder', () => {
     const second = await open(s);
     expect(await second.getAccount('c-0')).toMatchObject({ version: '1', subscriptions: subs(10) });
     expect(readFileSync(s.journal, 'utf8')).toBe('');
+
+    // the next record starts on a clean line and is read back after a restart
+    await second.applySubscriptionChange({ accountId: 'c-0', expectedVersion: '1', subscriptions: subs(11), entry: entry('c-0') });
+    expect(readFileSync(s.journal, 'utf8').startsWith('{"type":"subscriptions"')).toBe(true);
+    await second.close();
+    const third = await open(s);
+    expect(await third.getAccount('c-0')).toMatchObject({ version: '2', subscriptions: subs(11) });
   });
 
   it('refuses to open when a line in the middle of the journal is damaged', async () => {
