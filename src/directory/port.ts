@@ -22,6 +22,8 @@ export interface Directory {
   listOffers(): Promise<Offer[]>;
   /** Applies a subscription change atomically with its audit entry, once per `entry.actionId`. */
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
+  /** The change an action id applied to an account, if it was applied: how a replay is recognised. */
+  findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined>;
   /** The newest audit entries of an account, newest first. */
   auditTrail(accountId: string, limit: number): Promise<AuditEntry[]>;
   /** Cheap liveness probe of the backing store. */

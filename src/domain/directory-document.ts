@@ -82,16 +82,7 @@ export function checkDocument(doc: DirectoryDocument): DocumentIssue[] {
     (account.enabledOffers ?? []).forEach((sku, j) => {
       if (!skus.has(sku)) issues.push({ path: `${at}.enabledOffers[${j}]`, message: `unknown SKU "${sku}"` });
     });
-    const seen = new Set<string>();
-    (account.subscriptions ?? []).forEach((sub, j) => {
-      const sp = `${at}.subscriptions[${j}]`;
-      if (!skus.has(sub.sku)) issues.push({ path: `${sp}.sku`, message: `unknown SKU "${sub.sku}"` });
-      if (seen.has(sub.sku)) issues.push({ path: `${sp}.sku`, message: `SKU "${sub.sku}" is subscribed twice on this account` });
-      seen.add(sub.sku);
-      if (sub.assigned > sub.quantity) {
-        issues.push({ path: `${sp}.assigned`, message: `${sub.assigned} licences assigned but the quantity is only ${sub.quantity}` });
-      }
-    });
+    issues.push(...subscriptionListIssues(account.subscriptions ?? [], skus, `${at}.subscriptions`));
   });
   issues.push(...findCycles(doc.accounts, ids));
 
@@ -109,6 +100,32 @@ export function checkDocument(doc: DirectoryDocument): DocumentIssue[] {
         if (!isRole(role)) issues.push({ path: `${mp}.roles[${k}]`, message: `unknown role "${String(role)}"` });
       });
     });
+  });
+  return issues;
+}
+
+/**
+ * The invariants of one account's subscription list: known SKUs, each once, never fewer
+ * licences than are assigned. Checked on load and again before any change is stored.
+ */
+export function subscriptionListIssues(
+  subscriptions: readonly Subscription[],
+  skus: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  at: string,
+): DocumentIssue[] {
+  const issues: DocumentIssue[] = [];
+  const seen = new Set<string>();
+  subscriptions.forEach((sub, j) => {
+    const sp = `${at}[${j}]`;
+    if (!skus.has(sub.sku)) issues.push({ path: `${sp}.sku`, message: `unknown SKU "${sub.sku}"` });
+    if (seen.has(sub.sku)) issues.push({ path: `${sp}.sku`, message: `SKU "${sub.sku}" is subscribed twice on this account` });
+    seen.add(sub.sku);
+    if (!Number.isSafeInteger(sub.quantity) || sub.quantity < 0 || !Number.isSafeInteger(sub.assigned) || sub.assigned < 0) {
+      issues.push({ path: sp, message: 'quantity and assigned must be whole numbers of at least 0' });
+    }
+    if (sub.assigned > sub.quantity) {
+      issues.push({ path: `${sp}.assigned`, message: `${sub.assigned} licences assigned but the quantity is only ${sub.quantity}` });
+    }
   });
   return issues;
 }

@@ -50,20 +50,27 @@ export function portalLinks(account: Pick<Account, 'id' | 'kind'>, caps: Capabil
 /** The account id a portal URL points at, if it matches one of the templates. */
 export function accountIdFromPortalUrl(url: string, templates: PortalTemplates): string | undefined {
   for (const template of [templates.basePortal, templates.accountPortal, templates.customerPortal]) {
-    const [before, after] = template.split('{accountId}');
-    if (before === undefined || after === undefined) continue;
-    const candidate = url.split('#')[0]!.split('?')[0]!.replace(/\/+$/, '');
-    const stem = after.replace(/\/+$/, '');
-    if (candidate.toLowerCase().startsWith(before.toLowerCase()) && candidate.toLowerCase().endsWith(stem.toLowerCase())) {
-      const raw = candidate.slice(before.length, candidate.length - stem.length);
-      if (raw && !raw.includes('/')) {
-        try {
-          return decodeURIComponent(raw);
-        } catch {
-          return undefined;
-        }
-      }
+    const match = templatePattern(template)?.exec(url.trim());
+    if (!match?.[1]) continue;
+    try {
+      return decodeURIComponent(match[1]);
+    } catch {
+      return undefined;
     }
   }
   return undefined;
+}
+
+/**
+ * A template as a pattern: the id is one path segment or query value; a trailing slash, and any
+ * query string or fragment the template does not itself contain, are allowed after it.
+ */
+function templatePattern(template: string): RegExp | undefined {
+  const parts = template.split('{accountId}');
+  if (parts.length !== 2) return undefined;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const [before, after] = parts as [string, string];
+  const tail = after.replace(/\/+$/, '');
+  const rest = template.includes('?') ? '(?:[&#].*)?' : '/*(?:[?#].*)?';
+  return new RegExp(`^${escape(before)}([^/?#&]+)${escape(tail)}${rest}$`, 'i');
 }

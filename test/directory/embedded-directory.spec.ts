@@ -429,11 +429,11 @@ describe('applySubscriptionChange (in memory)', () => {
       expect(await dir.auditTrail('ghost', 10)).toEqual([]);
     });
 
-    // BUG (src/directory/embedded/embedded-directory.ts, auditTrail): `slice(-limit)` with
-    // limit 0 is `slice(0)`, so auditTrail(id, 0) returns EVERY entry (newest first) instead of none.
-    //   await dir.applySubscriptionChange({ ..., entry: e1 });
-    //   await dir.auditTrail('c-0', 0)   // expected [], actual [e1]
-    it.todo('returns no entries for a limit of 0');
+    it('returns no entries for a limit of 0', async () => {
+      await dir.applySubscriptionChange({ accountId: 'c-0', expectedVersion: '1', subscriptions: subs(11), entry: entry('c-0') });
+      expect(await dir.auditTrail('c-0', 0)).toEqual([]);
+      expect(await dir.auditTrail('c-0', -1)).toEqual([]);
+    });
   });
 });
 
@@ -615,17 +615,23 @@ describe('persistence in a data folder', () => {
     expect(existsSync(s.snapshot)).toBe(false);
   });
 
-  // BUG (src/directory/embedded/embedded-directory.ts, applyNow/open): a change is journaled and
-  // acknowledged without the checks the snapshot must pass when it is loaded (checkDocument in
-  // src/domain/directory-document.ts). The first reopen folds it into directory.json; the second
-  // reopen then refuses the data folder for good:
-  //   applySubscriptionChange({ accountId: 'c-0', expectedVersion: '1',
-  //     subscriptions: [{ sku: 'C2TU1', quantity: 1, assigned: 5 }], entry })  // -> 'applied'
-  //   close; open (ok); close; open -> DirectoryFileError
-  //     "$.accounts[4].subscriptions[0].assigned: 5 licences assigned but the quantity is only 1"
-  // Same with an unknown SKU or a SKU listed twice. Expected: the change is refused
-  // (InvalidActionError) before it is journaled, or at least the data folder keeps opening.
-  it.todo('refuses a change that would make the snapshot invalid (assigned > quantity, unknown or repeated SKU) instead of bricking the data folder on the second restart');
+  it('refuses a change that would make the snapshot invalid, so the data folder keeps opening', async () => {
+    const s = setup();
+    const first = await open(s);
+    for (const subscriptions of [
+      [{ sku: 'C2TU1', quantity: 1, assigned: 5 }],
+      [{ sku: 'NOPE', quantity: 1, assigned: 0 }],
+      [{ sku: 'C2TU1', quantity: 5, assigned: 0 }, { sku: 'C2TU1', quantity: 6, assigned: 0 }],
+    ]) {
+      await expect(first.applySubscriptionChange({ accountId: 'c-0', expectedVersion: '1', subscriptions, entry: entry('c-0') })).rejects.toBeInstanceOf(InvalidActionError);
+    }
+    await first.close();
+    for (let restart = 0; restart < 2; restart++) {
+      const again = await open(s);
+      expect(await again.getAccount('c-0')).toMatchObject({ version: '1', subscriptions: subs(10) });
+      await again.close();
+    }
+  });
 
   it('keeps admins and offers in the snapshot', async () => {
     const s = setup();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
-import type { DirectoryDocument } from '../../domain/directory-document';
+import { subscriptionListIssues, type DirectoryDocument } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import { compareMatches, foldName, matchKind, type RankedMatch } from '../../domain/search';
@@ -40,6 +40,9 @@ export const JOURNAL_FILE = 'journal.ndjson';
 export class EmbeddedDirectory implements Directory {
   private readonly admins = new Map<string, Admin>();
   private readonly offers: readonly Offer[];
+  private readonly skus: ReadonlySet<string>;
+  /** Audit entries in the order they were applied. */
+  private readonly auditLog: AuditEntry[] = [];
   private readonly auditByAccount = new Map<string, AuditEntry[]>();
   private readonly auditByAction = new Map<string, AuditEntry>();
   /** Serialises writes: check version, journal, apply. */
@@ -51,6 +54,7 @@ export class EmbeddedDirectory implements Directory {
     private readonly journal: Journal<ChangeRecord> | undefined,
   ) {
     this.offers = doc.offers;
+    this.skus = new Set(doc.offers.map((o) => o.sku));
     for (const admin of doc.admins) this.admins.set(adminKey(admin), admin);
     for (const entry of doc.audit ?? []) this.remember(entry);
   }
@@ -91,8 +95,7 @@ export class EmbeddedDirectory implements Directory {
       ...(a.subscriptions.length ? { subscriptions: a.subscriptions } : {}),
       version: a.version,
     }));
-    const audit = [...this.auditByAccount.values()].flat().sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
-    return { offers: this.offers, accounts, admins: this.doc.admins, audit };
+    return { offers: this.offers, accounts, admins: this.doc.admins, audit: [...this.auditLog] };
   }
 
   async getAdmin(caller: Caller): Promise<Admin | undefined> {
@@ -163,6 +166,9 @@ export class EmbeddedDirectory implements Directory {
     const earlier = this.auditByAction.get(change.entry.actionId);
     if (earlier) return { status: 'replayed', account, entry: earlier };
     if (account.version !== change.expectedVersion) return { status: 'conflict', account };
+    // Never store what the next start would refuse to load.
+    const problems = subscriptionListIssues(change.subscriptions, this.skus, 'subscriptions');
+    if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const record: ChangeRecord = {
       type: 'subscriptions',
       accountId: account.id,
@@ -182,6 +188,7 @@ export class EmbeddedDirectory implements Directory {
   }
 
   private applyRecord(record: ChangeRecord): void {
+    if (!isChangeRecord(record)) throw new Error('The journal holds a record that is not a subscription change; restore the data folder from a backup.');
     if (this.auditByAction.has(record.entry.actionId)) return;
     const account = this.index.get(record.accountId);
     if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
@@ -190,13 +197,20 @@ export class EmbeddedDirectory implements Directory {
   }
 
   private remember(entry: AuditEntry): void {
+    this.auditLog.push(entry);
     this.auditByAction.set(entry.actionId, entry);
     const list = this.auditByAccount.get(entry.accountId);
     if (list) list.push(entry);
     else this.auditByAccount.set(entry.accountId, [entry]);
   }
 
+  async findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
+    const entry = this.auditByAction.get(actionId);
+    return entry?.accountId === accountId ? entry : undefined;
+  }
+
   async auditTrail(accountId: string, limit: number): Promise<AuditEntry[]> {
+    if (limit <= 0) return [];
     return (this.auditByAccount.get(accountId) ?? []).slice(-limit).reverse();
   }
 
@@ -208,6 +222,14 @@ export class EmbeddedDirectory implements Directory {
     await this.writes;
     await this.journal?.close();
   }
+}
+
+function isChangeRecord(value: unknown): value is ChangeRecord {
+  const r = value as Partial<ChangeRecord> | null;
+  return (
+    typeof r === 'object' && r !== null && r.type === 'subscriptions' && typeof r.accountId === 'string' &&
+    typeof r.version === 'string' && Array.isArray(r.subscriptions) && typeof r.entry?.actionId === 'string'
+  );
 }
 
 function encodeOffset(offset: number): string {
