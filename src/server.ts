@@ -6,6 +6,7 @@ import {
 } from 'botbuilder';
 import * as restify from 'restify';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
+import { SubscriptionChanges } from './app/subscription-changes';
 import { describeConfig, loadConfig, type Config, ConfigError } from './config';
 import { DirectoryFileError } from './directory/directory-file';
 import type { Directory } from './directory/port';
@@ -35,7 +36,8 @@ export async function startServer(config: Config, logger = consoleLogger): Promi
   const { directory } = stores;
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
-  const router = new ActionRouter({ navigator }, logger);
+  const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
+  const router = new ActionRouter({ navigator, subscriptions }, logger);
   const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(stores.state), logger);
 
   const auth = new ConfigurationBotFrameworkAuthentication(

@@ -25,7 +25,7 @@ const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
   },
   unknownCommand: {
     title: 'I did not understand that',
-    nextStep: 'Try where am i, accounts, open <name>, find <text>, switch, portal or help.',
+    nextStep: 'Try where am i, accounts, open <name>, find <text>, switch, portal, subscriptions or help.',
   },
 };
 

@@ -92,6 +92,12 @@ export class Navigator {
     return { admin, path, account: path[path.length - 1]!, scopeRootId, caps: capabilitiesOn(admin, path) };
   }
 
+  /** The current account, or the account `accountId` names if the caller may open it; does not move them. */
+  async locate(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
+    const here = await this.here(caller, position);
+    return accountId === undefined || accountId === here.account.id ? here : this.authorizeOpen(here.admin, accountId, here.scopeRootId);
+  }
+
   /** Authorizes opening account `id`: out of scope reads as not found, so nothing is revealed. */
   private async authorizeOpen(admin: Admin, id: string, preferredRoot?: string): Promise<Here> {
     const path = id.length <= MAX_REFERENCE ? await this.directory.getPath(id) : undefined;

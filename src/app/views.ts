@@ -109,4 +109,95 @@ export interface ErrorView {
   readonly nextStep: string;
 }
 
-export type View = WhereAmIView | TreeView | PortalView | SwitchView | SearchView | HelpView | ErrorView;
+export interface SubscriptionLineView {
+  readonly sku: string;
+  readonly name: string;
+  readonly trial: boolean;
+  /** The Input.Number id for this line's quantity. */
+  readonly inputId: string;
+  /** What the quantity box shows: the value entered, else the current quantity. */
+  readonly quantity: number;
+  readonly currentQuantity: number;
+  readonly assigned: number;
+  readonly unitPrice: string;
+  readonly monthlyCost: string;
+  readonly problem?: string;
+}
+
+export interface SubscriptionsView {
+  readonly view: 'subscriptions';
+  readonly account: AccountRef;
+  readonly breadcrumbText: string;
+  readonly editable: boolean;
+  /** Why the card is read-only, and who can change it. */
+  readonly readOnlyReason?: string;
+  readonly lines: readonly SubscriptionLineView[];
+  /** Offers of the base level above that the account does not have yet ("Purchase services"). */
+  readonly purchasable: readonly SubscriptionLineView[];
+  readonly total: string;
+  readonly version: string;
+  readonly maxQuantity: number;
+  /** A message above the lines, e.g. "changed by someone else". */
+  readonly banner?: string;
+  readonly problemCount: number;
+}
+
+export interface ChangeLineView {
+  readonly sku: string;
+  readonly name: string;
+  readonly oldQuantity: number;
+  readonly newQuantity: number;
+  readonly oldCost: string;
+  readonly newCost: string;
+  readonly note: string;
+}
+
+export interface SubscriptionReviewView {
+  readonly view: 'subscriptionReview';
+  readonly account: AccountRef;
+  readonly changes: readonly ChangeLineView[];
+  readonly oldTotal: string;
+  readonly newTotal: string;
+  readonly difference: string;
+  /** Carried by "Update Subscriptions": the idempotency key and the version reviewed. */
+  readonly reviewId: string;
+  readonly version: string;
+  /** The entered quantities by SKU, carried by "Back" and "Update Subscriptions". */
+  readonly entered: Readonly<Record<string, string>>;
+}
+
+export interface SubscriptionsUpdatedView {
+  readonly view: 'subscriptionsUpdated';
+  readonly account: AccountRef;
+  readonly changes: readonly ChangeLineView[];
+  readonly difference: string;
+  readonly by: string;
+  readonly at: string;
+  readonly actionId: string;
+}
+
+export interface HistoryEntryView {
+  readonly at: string;
+  readonly by: string;
+  readonly summary: string;
+  readonly difference: string;
+}
+
+export interface SubscriptionHistoryView {
+  readonly view: 'subscriptionHistory';
+  readonly account: AccountRef;
+  readonly entries: readonly HistoryEntryView[];
+}
+
+export type View =
+  | WhereAmIView
+  | TreeView
+  | PortalView
+  | SwitchView
+  | SearchView
+  | HelpView
+  | ErrorView
+  | SubscriptionsView
+  | SubscriptionReviewView
+  | SubscriptionsUpdatedView
+  | SubscriptionHistoryView;

@@ -15,9 +15,20 @@ export function toMinor(amount: number): number {
   return Math.round(amount * 100);
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** "£1,234.50" for minor units 123450 in GBP. */
 export function formatMoney(minor: number, currency: string): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  const units = Math.floor(abs / 100).toLocaleString('en-GB');
-  return `${sign}${currency} ${units}.${String(abs % 100).padStart(2, '0')}`;
+  let format = formatters.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+    formatters.set(currency, format);
+  }
+  return format.format(minor / 100);
+}
+
+/** A monthly difference with its sign: "+£40.00", "-£8.00", "£0.00". */
+export function formatDifference(minor: number, currency: string): string {
+  const amount = formatMoney(Math.abs(minor), currency);
+  return minor > 0 ? `+${amount}` : minor < 0 ? `-${amount}` : amount;
 }

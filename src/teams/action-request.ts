@@ -48,3 +48,29 @@ export function actionFromSubmit(value: unknown): ActionRequest | undefined {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+const SKU = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+const MAX_LINES = 50;
+
+/**
+ * Quantities from a card: Input.Number fields named `qty_<SKU>` (the edit card) and a
+ * `quantities` object (carried by the review card's buttons). Values stay as sent, for the
+ * domain to judge; only their shape is checked here.
+ */
+export function enteredQuantities(data: Readonly<Record<string, unknown>>, prefix: string): Record<string, string> {
+  const entered: Record<string, string> = {};
+  const carried = field(data, 'quantities');
+  const sources: [string, unknown][] = [
+    ...(isRecord(carried) ? Object.entries(carried) : []),
+    ...Object.entries(data).filter(([key]) => key.startsWith(prefix)).map(([key, value]): [string, unknown] => [key.slice(prefix.length), value]),
+  ];
+  if (carried !== undefined && !isRecord(carried)) throw new InvalidActionError('The card sent quantities Switchboard cannot read. Open the subscriptions again.');
+  if (sources.length > MAX_LINES) throw new InvalidActionError('The card sent more quantities than any account has subscriptions.');
+  for (const [sku, value] of sources) {
+    if (!SKU.test(sku) || (typeof value !== 'string' && typeof value !== 'number') || String(value).length > 12) {
+      throw new InvalidActionError('The card sent quantities Switchboard cannot read. Open the subscriptions again.');
+    }
+    entered[sku.toUpperCase()] = String(value).trim();
+  }
+  return entered;
+}

@@ -16,6 +16,10 @@ export const TEMPLATE_FILES: Readonly<Record<View['view'], string>> = {
   searchResults: 'search-results.json',
   help: 'help.json',
   error: 'error.json',
+  subscriptions: 'subscriptions.json',
+  subscriptionReview: 'subscription-review.json',
+  subscriptionsUpdated: 'subscriptions-updated.json',
+  subscriptionHistory: 'subscription-history.json',
 };
 
 export type Card = Record<string, unknown>;

@@ -18,6 +18,11 @@ const SIMPLE: Record<string, string> = {
   'switch account': 'switch',
   portal: 'portal',
   portals: 'portal',
+  subscriptions: 'subscriptions',
+  subs: 'subscriptions',
+  licences: 'subscriptions',
+  licenses: 'subscriptions',
+  history: 'history',
   help: 'help',
   '?': 'help',
   hi: 'help',
@@ -35,6 +40,9 @@ export function parseCommand(text: string): ActionRequest {
   const lower = trimmed.toLowerCase().replace(/[.!?]+$/, '');
   const simple = SIMPLE[lower] ?? SIMPLE[trimmed.toLowerCase()];
   if (simple) return { verb: simple, data: {} };
+  const setCommand = /^set\s+(\S+)\s+(\S+)$/i.exec(trimmed);
+  if (setCommand) return { verb: 'set', data: { sku: setCommand[1]!, quantity: setCommand[2]! } };
+  if (/^set(\s|$)/i.test(trimmed)) return { verb: 'set', data: {} };
   const space = trimmed.indexOf(' ');
   if (space > 0) {
     const head = trimmed.slice(0, space).toLowerCase();

@@ -5,12 +5,18 @@ import { InvalidActionError, NotAnAdminError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import type { ActionRequest } from './action-request';
 import { accounts } from './handlers/accounts';
+import { confirm } from './handlers/confirm';
+import { edit } from './handlers/edit';
 import { find } from './handlers/find';
 import type { Handler, HandlerResult, Services } from './handlers/handler';
 import { help } from './handlers/help';
+import { history } from './handlers/history';
 import { home } from './handlers/home';
 import { open } from './handlers/open';
 import { portal } from './handlers/portal';
+import { review } from './handlers/review';
+import { set } from './handlers/set';
+import { subscriptions } from './handlers/subscriptions';
 import { switchPicker } from './handlers/switch';
 import { switchTo } from './handlers/switch-to';
 import { up } from './handlers/up';
@@ -28,6 +34,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   switch: switchPicker,
   switchTo,
   help,
+  subscriptions,
+  review,
+  edit,
+  confirm,
+  set,
+  history,
 };
 
 export interface RouteResult {

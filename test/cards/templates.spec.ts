@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAndRender } from '../support/adaptive-cards';
-import { ALEX, LYNNE, MEGAN, wideDirectory, writeDirectory } from '../support/directories';
+import { ALEX, ISAIAH, LYNNE, MEGAN, wideDirectory, writeDirectory } from '../support/directories';
 import { BotClient, action, type Card } from '../support/bot-client';
 import { CardRenderer, MAX_CARD_BYTES, TEMPLATE_FILES, cardBytes } from '../../src/teams/card-renderer';
 import { projectPath } from '../../src/project-path';
@@ -30,6 +30,16 @@ describe('card templates', () => {
     keep('error.json', (await bot.say(alex, 'open nowhere'))[0]!);
     keep('error.json', (await bot.say({ aadObjectId: 'nobody' }, 'where am i'))[0]!);
     keep('error.json', (await bot.say({ aadObjectId: MEGAN }, 'gibberish'))[0]!);
+    await bot.say(alex, 'open castlegate-hotels');
+    keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
+    keep('subscriptions.json', (await bot.say(alex, 'subscriptions'))[0]!);
+    keep('subscriptions.json', (await bot.say(alex, 'set C2TU1 0'))[0]!);
+    const review = (await bot.say(alex, 'set C2TPA1 50'))[0]!;
+    keep('subscription-review.json', review);
+    const update = action(review, 'Update Subscriptions');
+    keep('subscriptions-updated.json', await bot.execute(alex, update.verb, update.data));
+    keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
+    keep('subscriptions.json', (await bot.say({ aadObjectId: ISAIAH }, 'subscriptions'))[0]!);
   });
   afterAll(() => bot.close());
 

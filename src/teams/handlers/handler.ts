@@ -1,4 +1,5 @@
 import type { Navigator } from '../../app/navigator';
+import type { SubscriptionChanges } from '../../app/subscription-changes';
 import type { View } from '../../app/views';
 import type { Caller } from '../../domain/admins';
 import type { Position } from '../../domain/navigation';
@@ -13,6 +14,7 @@ export interface ActionContext {
 
 export interface Services {
   readonly navigator: Navigator;
+  readonly subscriptions: SubscriptionChanges;
 }
 
 /** A handler's answer: the view to show, and the admin's new position when it moved them. */

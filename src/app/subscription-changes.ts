@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../domain/admins';
+import type { AuditEntry } from '../domain/audit';
+import { InvalidActionError, NotAllowedError } from '../domain/errors';
+import { breadcrumb, breadcrumbText, type Position } from '../domain/navigation';
+import { formatDifference, formatMoney, type Offer } from '../domain/offers';
+import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
+import type { Directory } from '../directory/port';
+import { refOf, type Here, type Navigator, type Outcome } from './navigator';
+import type {
+  ChangeLineView,
+  SubscriptionHistoryView,
+  SubscriptionLineView,
+  SubscriptionReviewView,
+  SubscriptionsUpdatedView,
+  SubscriptionsView,
+} from './views';
+
+export interface SubscriptionOptions {
+  readonly maxQuantity: number;
+  /** Entries on the history card. */
+  readonly historyLimit: number;
+  readonly newId?: () => string;
+  readonly now?: () => Date;
+}
+
+/** Quantities entered on the card, by SKU, exactly as sent (validated by the domain). */
+export type Entered = Readonly<Record<string, string>>;
+
+export const QUANTITY_INPUT_PREFIX = 'qty_';
+
+const REVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const CHANGED_BY_SOMEONE_ELSE = 'These subscriptions were changed by someone else since you reviewed them. Nothing was applied. Here are the current values: review again.';
+
+type SubscriptionsOutcome = Outcome<SubscriptionsView | SubscriptionReviewView | SubscriptionsUpdatedView>;
+
+/**
+ * Quick subscription changes: see, review (old -> new, with costs), confirm. The only thing
+ * Switchboard changes, so every step re-checks on the server who may change what, the
+ * quantity rules, and the version the review was based on; a confirmation applies once.
+ */
+export class SubscriptionChanges {
+  private readonly newId: () => string;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly navigator: Navigator,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.newId = options.newId ?? randomUUID;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async show(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<SubscriptionsView>> {
+    const here = await this.visible(caller, position, accountId);
+    return this.card(here, position, {});
+  }
+
+  /** The edit card with entered quantities kept ("Back" from the review). */
+  async edit(caller: Caller, position: Position | undefined, accountId: string | undefined, entered: Entered): Promise<Outcome<SubscriptionsView>> {
+    const here = await this.changeable(caller, position, accountId);
+    return this.card(here, position, { entered });
+  }
+
+  async review(caller: Caller, position: Position | undefined, accountId: string | undefined, version: string | undefined, entered: Entered): Promise<SubscriptionsOutcome> {
+    const here = await this.changeable(caller, position, accountId);
+    if (version !== undefined && version !== here.account.version) return this.card(here, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    const plan = await this.plan(here, entered);
+    if (plan.problems.length > 0) return this.card(here, position, { entered, problems: plan.problems });
+    if (plan.changes.length === 0) return this.card(here, position, { entered, banner: 'Nothing to change: every quantity is as it was. Enter new quantities, then Review changes.' });
+    const currency = await this.currency();
+    return {
+      position: this.stay(here, position),
+      view: {
+        view: 'subscriptionReview',
+        account: refOf(here.account),
+        changes: plan.changes.map((c) => changeLine(c.sku, c.offer.name, c.oldQuantity, c.newQuantity, c.oldCostMinor, c.newCostMinor, currency)),
+        oldTotal: formatMoney(plan.oldTotalMinor, currency),
+        newTotal: formatMoney(plan.newTotalMinor, currency),
+        difference: formatDifference(plan.newTotalMinor - plan.oldTotalMinor, currency),
+        reviewId: this.newId(),
+        version: here.account.version,
+        entered,
+      },
+    };
+  }
+
+  /** `set <sku> <quantity>` typed in the chat: straight to the review of that one line. */
+  async set(caller: Caller, position: Position | undefined, sku: string, quantity: string): Promise<SubscriptionsOutcome> {
+    return this.review(caller, position, undefined, undefined, { [sku.toUpperCase()]: quantity });
+  }
+
+  async confirm(caller: Caller, position: Position | undefined, accountId: string, version: string, reviewId: string, entered: Entered): Promise<SubscriptionsOutcome> {
+    if (!REVIEW_ID.test(reviewId)) throw new InvalidActionError('That confirmation is not valid. Open the subscriptions and review the change again.');
+    const here = await this.changeable(caller, position, accountId);
+    const earlier = await this.directory.findChange(here.account.id, reviewId);
+    if (earlier) return this.replayed(here, position, caller, earlier);
+    if (version !== here.account.version) return this.card(here, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    const plan = await this.plan(here, entered);
+    if (plan.problems.length > 0) return this.card(here, position, { entered, problems: plan.problems });
+    if (plan.changes.length === 0) return this.card(here, position, { banner: 'Nothing to change.' });
+    const currency = await this.currency();
+    const entry: AuditEntry = {
+      id: this.newId(),
+      accountId: here.account.id,
+      at: this.now().toISOString(),
+      actor: { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: here.admin.name },
+      actionId: reviewId,
+      lines: plan.changes.map((c) => ({ sku: c.sku, oldQuantity: c.oldQuantity, newQuantity: c.newQuantity })),
+      monthlyDifferenceMinor: plan.newTotalMinor - plan.oldTotalMinor,
+      currency,
+      versionBefore: here.account.version,
+    };
+    const outcome = await this.directory.applySubscriptionChange({ accountId: here.account.id, expectedVersion: version, subscriptions: plan.subscriptions, entry });
+    if (outcome.status === 'conflict') {
+      return this.card({ ...here, account: outcome.account }, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    }
+    if (outcome.status === 'replayed') return this.replayed(here, position, caller, outcome.entry);
+    return { position: this.stay(here, position), view: await this.updatedView(here, outcome.entry) };
+  }
+
+  async history(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<SubscriptionHistoryView>> {
+    const here = await this.visible(caller, position, accountId);
+    const entries = await this.directory.auditTrail(here.account.id, this.options.historyLimit);
+    const names = await this.offerNames();
+    return {
+      position: this.stay(here, position),
+      view: {
+        view: 'subscriptionHistory',
+        account: refOf(here.account),
+        entries: entries.map((e) => ({
+          at: formatTime(e.at),
+          by: e.actor.name,
+          summary: e.lines.map((l) => `${names.get(l.sku) ?? l.sku} (${l.sku}) ${l.oldQuantity} → ${l.newQuantity}`).join('; '),
+          difference: `${formatDifference(e.monthlyDifferenceMinor, e.currency)} a month`,
+        })),
+      },
+    };
+  }
+
+  /** The same confirmation again (a retry, a double tap): the original answer, nothing applied. */
+  private async replayed(here: Here, position: Position | undefined, caller: Caller, entry: AuditEntry): Promise<Outcome<SubscriptionsUpdatedView>> {
+    if (entry.actor.aadObjectId.toLowerCase() !== caller.aadObjectId.toLowerCase() || entry.actor.tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) {
+      throw new InvalidActionError('That confirmation belongs to another administrator. Review your own change.');
+    }
+    return { position: this.stay(here, position), view: await this.updatedView(here, entry) };
+  }
+
+  private async updatedView(here: Here, entry: AuditEntry): Promise<SubscriptionsUpdatedView> {
+    const offers = new Map((await this.directory.listOffers()).map((o) => [o.sku, o]));
+    return {
+      view: 'subscriptionsUpdated',
+      account: refOf(here.account),
+      changes: entry.lines.map((l) => {
+        const offer = offers.get(l.sku);
+        const cost = (q: number) => (offer ? costMinor(offer, q) : 0);
+        return changeLine(l.sku, offer?.name ?? l.sku, l.oldQuantity, l.newQuantity, cost(l.oldQuantity), cost(l.newQuantity), entry.currency);
+      }),
+      difference: formatDifference(entry.monthlyDifferenceMinor, entry.currency),
+      by: entry.actor.name,
+      at: formatTime(entry.at),
+      actionId: entry.actionId,
+    };
+  }
+
+  private async visible(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
+    const here = await this.navigator.locate(caller, position, accountId);
+    if (!here.caps.viewSubscriptions) {
+      throw new NotAllowedError(`Your roles on ${here.account.name} do not include seeing its subscriptions (Subscription Viewer, Contributor or Owner).`);
+    }
+    return here;
+  }
+
+  private async changeable(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
+    const here = await this.visible(caller, position, accountId);
+    if (!here.caps.changeSubscriptions) throw new NotAllowedError(this.readOnlyReason(here));
+    return here;
+  }
+
+  private readOnlyReason(here: Here): string {
+    const base = offeringBaseLevel([...here.path]);
+    if (!base) return `${here.account.name} is a base account: its own subscriptions are managed in its Account Portal.`;
+    const ownAdmin = here.admin.memberships.some((m) => m.accountId === here.account.id);
+    const who = `Only an administrator holding Subscription Contributor on ${base.name} or above can change them.`;
+    return ownAdmin
+      ? `An account's own administrators cannot change its subscriptions, which protects customers from unexpected costs. ${who}`
+      : `You can view these subscriptions. ${who}`;
+  }
+
+  private async plan(here: Here, entered: Entered): Promise<ChangePlan> {
+    const offers = await this.directory.listOffers();
+    return planChange(here.account, availableOffers([...here.path], offers), offers, entered, { maxQuantity: this.options.maxQuantity });
+  }
+
+  private async card(
+    here: Here,
+    position: Position | undefined,
+    extra: { entered?: Entered; problems?: readonly LineProblem[]; banner?: string },
+  ): Promise<Outcome<SubscriptionsView>> {
+    const offers = await this.directory.listOffers();
+    const currency = offers[0]?.currency ?? 'GBP';
+    const bySku = new Map(offers.map((o) => [o.sku, o]));
+    const problemFor = (sku: string) => extra.problems?.find((p) => p.sku === sku)?.message;
+    const entered = extra.entered ?? {};
+    const line = (offer: Offer, quantity: number, assigned: number): SubscriptionLineView => {
+      const shown = Number(entered[offer.sku]);
+      const problem = problemFor(offer.sku);
+      return {
+        sku: offer.sku,
+        name: offer.name,
+        trial: offer.trial,
+        inputId: `${QUANTITY_INPUT_PREFIX}${offer.sku}`,
+        quantity: entered[offer.sku] !== undefined && Number.isSafeInteger(shown) && shown >= 0 ? shown : quantity,
+        currentQuantity: quantity,
+        assigned,
+        unitPrice: formatMoney(costMinor(offer, 1), currency),
+        monthlyCost: formatMoney(costMinor(offer, quantity), currency),
+        ...(problem ? { problem } : {}),
+      };
+    };
+    const subscribed = new Set(here.account.subscriptions.map((s) => s.sku));
+    const lines = here.account.subscriptions.filter((s) => bySku.has(s.sku)).map((s) => line(bySku.get(s.sku)!, s.quantity, s.assigned));
+    const purchasable = availableOffers([...here.path], offers).filter((o) => !subscribed.has(o.sku)).map((o) => line(o, 0, 0));
+    // A problem about a SKU that is on neither list (forged or mistyped) still needs a place.
+    const stray = (extra.problems ?? []).filter((p) => !bySku.has(p.sku) || (!subscribed.has(p.sku) && !purchasable.some((l) => l.sku === p.sku)));
+    const total = here.account.subscriptions.reduce((sum, s) => sum + (bySku.has(s.sku) ? costMinor(bySku.get(s.sku)!, s.quantity) : 0), 0);
+    const banner = [extra.banner, ...stray.map((p) => p.message)].filter(Boolean).join(' ');
+    const editable = here.caps.changeSubscriptions;
+    return {
+      position: this.stay(here, position),
+      view: {
+        view: 'subscriptions',
+        account: refOf(here.account),
+        breadcrumbText: breadcrumbText(breadcrumb(here.path, here.scopeRootId)),
+        editable,
+        ...(editable ? {} : { readOnlyReason: this.readOnlyReason(here) }),
+        lines,
+        purchasable: editable ? purchasable : [],
+        total: formatMoney(total, currency),
+        version: here.account.version,
+        maxQuantity: this.options.maxQuantity,
+        ...(banner ? { banner } : {}),
+        problemCount: extra.problems?.length ?? 0,
+      },
+    };
+  }
+
+  private stay(here: Here, position: Position | undefined): Position {
+    return position ?? { accountId: here.account.id, scopeRootId: here.scopeRootId };
+  }
+
+  private async currency(): Promise<string> {
+    return (await this.directory.listOffers())[0]?.currency ?? 'GBP';
+  }
+
+  private async offerNames(): Promise<Map<string, string>> {
+    return new Map((await this.directory.listOffers()).map((o) => [o.sku, o.name]));
+  }
+}
+
+function changeLine(sku: string, name: string, oldQuantity: number, newQuantity: number, oldCost: number, newCost: number, currency: string): ChangeLineView {
+  return {
+    sku,
+    name,
+    oldQuantity,
+    newQuantity,
+    oldCost: formatMoney(oldCost, currency),
+    newCost: formatMoney(newCost, currency),
+    note: oldQuantity === 0 ? 'new subscription' : newQuantity === 0 ? 'removed' : newQuantity > oldQuantity ? 'more licences' : 'fewer licences',
+  };
+}
+
+/** "26 Nov 2026, 22:15 UTC": one zone for everyone reading a shared history. */
+function formatTime(iso: string): string {
+  const d = new Date(iso);
+  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return `${date}, ${time} UTC`;
+}
