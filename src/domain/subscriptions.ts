@@ -53,7 +53,7 @@ export interface ChangePlan {
 
 /** Parses a quantity typed by a person or sent by a card: a whole number, nothing else. */
 export function parseQuantity(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 ? raw : undefined;
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 && raw <= 999_999_999 ? raw : undefined;
   if (typeof raw !== 'string' || !/^\s*\d{1,9}\s*$/.test(raw)) return undefined;
   return Number(raw.trim());
 }
