@@ -1,0 +1,243 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { SETTINGS, type SettingSpec } from '../../src/config';
+import { at, literal, parseBicep, resourceOf, type BicepFile, type BicepValue } from './bicep-text';
+
+/**
+ * Checks of deploy/main.bicep, each returning a list of problems (empty when the template is
+ * right), so a test can run them on the real template and on broken copies of it.
+ */
+
+/** Settings the template may set that the app does not read: they configure App Service itself. */
+export const PLATFORM_SETTINGS: ReadonlyMap<string, string> = new Map([
+  ['WEBSITE_NODE_DEFAULT_VERSION', 'Node.js version on Windows plans'],
+  ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'build a zip deployment on App Service (Oryx)'],
+  ['CUSTOM_BUILD_COMMAND', 'the Oryx build command'],
+  ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'where the Application Insights agent sends telemetry'],
+  ['ApplicationInsightsAgent_EXTENSION_VERSION', 'turns the Application Insights agent on (~3 on Linux)'],
+]);
+
+/** The Cosmos DB built-in Data Contributor role. */
+export const COSMOS_DATA_CONTRIBUTOR = '00000000-0000-0000-0000-000000000002';
+
+export interface AppSetting {
+  readonly name: string;
+  /** The Bicep expression of the value, e.g. `'production'` or `identity.properties.clientId`. */
+  readonly value: string;
+}
+
+/** The web app's siteConfig.appSettings, in order. */
+export function appSettingsOf(file: BicepFile): AppSetting[] {
+  const site = resourceOf(file, 'Microsoft.Web/sites');
+  const list = at(site.body, 'properties', 'siteConfig', 'appSettings');
+  if (!Array.isArray(list)) throw new Error('the web app has no properties.siteConfig.appSettings array');
+  return list.map((entry, i) => {
+    const name = literal(at(entry, 'name'));
+    const value = at(entry, 'value');
+    if (name === undefined || typeof value !== 'string') throw new Error(`appSettings[${i}] is not { name: '...', value: ... }`);
+    return { name, value };
+  });
+}
+
+/** The settings the template must set: everything production needs, and what DIRECTORY=cosmos needs. */
+export function requiredSettings(settings: readonly SettingSpec[] = SETTINGS): string[] {
+  return settings.filter((s) => s.requiredInProduction === true || s.requiredInProduction === 'cosmos').map((s) => s.name);
+}
+
+export function settingsProblems(src: string, settings: readonly SettingSpec[] = SETTINGS): string[] {
+  const problems: string[] = [];
+  const appSettings = appSettingsOf(parseBicep(src));
+  const byName = new Map<string, AppSetting>();
+  for (const s of appSettings) {
+    if (byName.has(s.name)) problems.push(`${s.name} is set twice`);
+    byName.set(s.name, s);
+  }
+  for (const name of requiredSettings(settings)) {
+    if (!byName.has(name)) problems.push(`${name} is required in production but the template does not set it`);
+  }
+  for (const spec of settings.filter((s) => s.secret)) {
+    if (byName.has(spec.name)) problems.push(`${spec.name} is a secret and must not be set by the template`);
+  }
+  const known = new Set(settings.map((s) => s.name));
+  for (const s of appSettings) {
+    if (!known.has(s.name) && !PLATFORM_SETTINGS.has(s.name)) problems.push(`${s.name} is neither a setting the app reads nor a known platform setting`);
+  }
+  const expectLiteral = (name: string, expected: string) => {
+    const s = byName.get(name);
+    if (s && literal(s.value) !== expected) problems.push(`${name} must be '${expected}' (is ${s.value})`);
+  };
+  expectLiteral('NODE_ENV', 'production');
+  expectLiteral('DIRECTORY', 'cosmos');
+  expectLiteral('MicrosoftAppType', 'UserAssignedMSI');
+  return problems;
+}
+
+/** Replaces ${v} (and a bare v) by the literal value of var v, where v is a string var. */
+function resolveVars(file: BicepFile, expr: string): string {
+  const bare = file.vars.get(expr);
+  if (typeof bare === 'string') return resolveVars(file, bare);
+  return expr.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const v = literal(file.vars.get(name));
+    return v ?? whole;
+  });
+}
+
+/** The managed identity, the web app and the bot agree on who the bot is and where things are. */
+export function wiringProblems(src: string): string[] {
+  const problems: string[] = [];
+  const file = parseBicep(src);
+  const id = resourceOf(file, 'Microsoft.ManagedIdentity/userAssignedIdentities').symbol;
+  const site = resourceOf(file, 'Microsoft.Web/sites');
+  const cosmos = resourceOf(file, 'Microsoft.DocumentDB/databaseAccounts').symbol;
+  const database = resourceOf(file, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases');
+  const appi = resourceOf(file, 'Microsoft.Insights/components').symbol;
+  const bot = resourceOf(file, 'Microsoft.BotService/botServices');
+  const settings = new Map(appSettingsOf(file).map((s) => [s.name, s.value]));
+
+  const expect = (what: string, actual: BicepValue | undefined, ...allowed: string[]) => {
+    if (typeof actual !== 'string' || !allowed.includes(actual)) problems.push(`${what} must be ${allowed.join(' or ')} (is ${JSON.stringify(actual)})`);
+  };
+  const clientId = `${id}.properties.clientId`;
+  expect('MicrosoftAppId', settings.get('MicrosoftAppId'), clientId);
+  expect('AZURE_CLIENT_ID', settings.get('AZURE_CLIENT_ID'), clientId);
+  expect('MicrosoftAppTenantId', settings.get('MicrosoftAppTenantId'), 'tenant().tenantId');
+  expect('COSMOS_ENDPOINT', settings.get('COSMOS_ENDPOINT'), `${cosmos}.properties.documentEndpoint`);
+  const dbName = at(database.body, 'name');
+  expect('COSMOS_DATABASE', settings.get('COSMOS_DATABASE'), `${database.symbol}.name`, typeof dbName === 'string' ? dbName : '(database name)');
+  expect('APPLICATIONINSIGHTS_CONNECTION_STRING', settings.get('APPLICATIONINSIGHTS_CONNECTION_STRING'), `${appi}.properties.ConnectionString`);
+
+  expect('the web app identity type', at(site.body, 'identity', 'type'), "'UserAssigned'");
+  const assigned = at(site.body, 'identity', 'userAssignedIdentities');
+  if (!assigned || typeof assigned === 'string' || Array.isArray(assigned) || !(`\${${id}.id}` in assigned)) {
+    problems.push(`the web app must be assigned the identity ${id}`);
+  }
+
+  expect('the bot kind', at(bot.body, 'kind'), "'azurebot'");
+  expect('the bot msaAppType', at(bot.body, 'properties', 'msaAppType'), "'UserAssignedMSI'");
+  expect('the bot msaAppId', at(bot.body, 'properties', 'msaAppId'), clientId);
+  expect('the bot msaAppMSIResourceId', at(bot.body, 'properties', 'msaAppMSIResourceId'), `${id}.id`);
+  expect('the bot msaAppTenantId', at(bot.body, 'properties', 'msaAppTenantId'), 'tenant().tenantId');
+  const endpoint = at(bot.body, 'properties', 'endpoint');
+  const endpointText = typeof endpoint === 'string' ? resolveVars(file, endpoint) : '';
+  if (endpointText !== `'https://\${${site.symbol}.properties.defaultHostName}/api/messages'`) {
+    problems.push(`the bot's messaging endpoint must be https://<web app host>/api/messages (is ${endpointText || JSON.stringify(endpoint)})`);
+  }
+  const teams = file.resources.filter(
+    (r) => r.type === 'Microsoft.BotService/botServices/channels' && literal(at(r.body, 'properties', 'channelName')) === 'MsTeamsChannel',
+  );
+  if (teams.length !== 1) problems.push('the bot needs one MsTeamsChannel channel');
+  else expect('the Teams channel parent', at(teams[0]?.body, 'parent'), bot.symbol);
+  return problems;
+}
+
+/** How the web app runs: Node 20 on Linux, HTTPS only, the compiled server, health checks. */
+export function siteProblems(src: string, projectRoot: string): string[] {
+  const problems: string[] = [];
+  const site = resourceOf(parseBicep(src), 'Microsoft.Web/sites');
+  const config = at(site.body, 'properties', 'siteConfig');
+  const expect = (what: string, actual: BicepValue | undefined, expected: string) => {
+    if (actual !== expected) problems.push(`${what} must be ${expected} (is ${JSON.stringify(actual)})`);
+  };
+  expect('kind', at(site.body, 'kind'), "'app,linux'");
+  expect('httpsOnly', at(site.body, 'properties', 'httpsOnly'), 'true');
+  expect('linuxFxVersion', at(config, 'linuxFxVersion'), "'NODE|20-lts'");
+  expect('minTlsVersion', at(config, 'minTlsVersion'), "'1.2'");
+  expect('ftpsState', at(config, 'ftpsState'), "'Disabled'");
+  expect('alwaysOn', at(config, 'alwaysOn'), 'true');
+  expect('healthCheckPath', at(config, 'healthCheckPath'), "'/healthz'");
+  const command = literal(at(config, 'appCommandLine')) ?? '';
+  const m = /^node (dist\/(\S+)\.js)$/.exec(command);
+  if (!m) problems.push(`appCommandLine must be "node dist/<file>.js" (is "${command}")`);
+  else if (!existsSync(path.join(projectRoot, `${m[2]}.ts`))) problems.push(`appCommandLine runs ${m[1]}, but there is no ${m[2]}.ts to compile it from`);
+  return problems;
+}
+
+export interface ContainerDesign {
+  readonly id: string;
+  readonly partitionKey: string;
+}
+
+/** The cosmosContainers variable: the one list of containers and their partition keys. */
+export function containersOf(file: BicepFile): ContainerDesign[] {
+  const list = file.vars.get('cosmosContainers');
+  if (!Array.isArray(list)) throw new Error('var cosmosContainers (an array) is missing');
+  return list.map((c, i) => {
+    const id = literal(at(c, 'id'));
+    const partitionKey = literal(at(c, 'partitionKey'));
+    if (!id || !partitionKey) throw new Error(`cosmosContainers[${i}] needs literal id and partitionKey`);
+    return { id, partitionKey };
+  });
+}
+
+/** The template's containers are exactly the app's: same ids, same partition key paths. */
+export function containerProblems(src: string, expected: readonly ContainerDesign[]): string[] {
+  const problems: string[] = [];
+  const actual = containersOf(parseBicep(src));
+  for (const e of expected) {
+    const a = actual.find((c) => c.id === e.id);
+    if (!a) problems.push(`container ${e.id} (partition key ${e.partitionKey}) is missing from the template`);
+    else if (a.partitionKey !== e.partitionKey) problems.push(`container ${e.id} has partition key ${a.partitionKey} in the template but ${e.partitionKey} in the app`);
+  }
+  for (const a of actual) {
+    if (!expected.some((e) => e.id === a.id)) problems.push(`container ${a.id} is in the template but the app does not use it`);
+  }
+  return problems;
+}
+
+/** Entra ID only, containers from the one list, Data Contributor for the app's identity. */
+export function cosmosProblems(src: string): string[] {
+  const problems: string[] = [];
+  const file = parseBicep(src);
+  const account = resourceOf(file, 'Microsoft.DocumentDB/databaseAccounts');
+  const id = resourceOf(file, 'Microsoft.ManagedIdentity/userAssignedIdentities').symbol;
+  if (at(account.body, 'properties', 'disableLocalAuth') !== 'true') problems.push('the Cosmos DB account must have disableLocalAuth: true');
+
+  const containers = containersOf(file);
+  const ids = containers.map((c) => c.id);
+  if (new Set(ids).size !== ids.length) problems.push(`container ids repeat: ${ids.join(', ')}`);
+  for (const c of containers) if (!/^\/\w+$/.test(c.partitionKey)) problems.push(`container ${c.id}: partition key ${c.partitionKey} is not a /path`);
+  const loops = file.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
+  if (loops.length !== 1 || !/^\[\s*for\s+(\w+)\s+in\s+cosmosContainers\s*:/.test(src.slice(src.indexOf(`resource ${loops[0]?.symbol} `)).split('=')[1]?.trim() ?? '')) {
+    problems.push('containers must be created by one loop over cosmosContainers');
+  }
+
+  const assignments = file.resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
+  const dataContributor = assignments.filter((r) => {
+    const role = at(r.body, 'properties', 'roleDefinitionId');
+    return typeof role === 'string' && resolveVars(file, role).endsWith(`/sqlRoleDefinitions/${COSMOS_DATA_CONTRIBUTOR}'`);
+  });
+  if (dataContributor.length !== 1) problems.push(`one sqlRoleAssignment must grant the Data Contributor role (${COSMOS_DATA_CONTRIBUTOR})`);
+  else if (at(dataContributor[0]?.body, 'properties', 'principalId') !== `${id}.properties.principalId`) {
+    problems.push(`the Data Contributor assignment must be for ${id}.properties.principalId`);
+  }
+  return problems;
+}
+
+/** A copy of the template text without the app setting `name` (its whole `{ ... }` entry). */
+export function withoutSetting(src: string, name: string): string {
+  const [start, end] = settingSpan(src, name);
+  return src.slice(0, start) + src.slice(end);
+}
+
+/** A copy with the app setting `name` commented out line by line. */
+export function withSettingCommentedOut(src: string, name: string): string {
+  const [start, end] = settingSpan(src, name);
+  const lineStart = src.lastIndexOf('\n', start) + 1;
+  return src.slice(0, lineStart) + src.slice(lineStart, end).replace(/^/gm, '// ') + src.slice(end);
+}
+
+/** A copy with an extra app setting at the start of the list. */
+export function withSetting(src: string, name: string, value: string): string {
+  const marker = src.indexOf('appSettings: [');
+  if (marker < 0) throw new Error('no appSettings array');
+  const insertAt = marker + 'appSettings: ['.length;
+  return `${src.slice(0, insertAt)}\n        {\n          name: '${name}'\n          value: ${value}\n        }${src.slice(insertAt)}`;
+}
+
+function settingSpan(src: string, name: string): [number, number] {
+  const at = src.indexOf(`name: '${name}'`);
+  if (at < 0) throw new Error(`setting ${name} not found`);
+  const open = src.lastIndexOf('{', at);
+  const close = src.indexOf('}', at);
+  return [open, close + 1];
+}
