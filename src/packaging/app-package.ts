@@ -38,7 +38,7 @@ export async function packageApp(options: PackageOptions): Promise<PackageResult
   const template = await readJson(path.join(manifestDir, 'manifest.template.json'));
   const manifest = buildManifest(template, settings, await appVersion());
 
-  const problems = await validateManifest(manifest);
+  const problems = validateManifest(manifest);
   if (problems.length > 0) throw new PackagingError('The manifest is not valid; no package was written', problems);
 
   const icons = iconFiles(manifest);

@@ -37,7 +37,7 @@ export function readPackagingSettings(env: Env): PackagingSettings {
 
   const teamsAppId = value(TEAMS_APP_ID);
   if (teamsAppId !== undefined && !GUID.test(teamsAppId)) {
-    problems.push(`${TEAMS_APP_ID} must be a GUID such as e45579f5-9fd4-43d5-8ba8-8d7d2a42eab4, the Teams app id (got "${teamsAppId}"); unset it to use the development id`);
+    problems.push(`${TEAMS_APP_ID} must be a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301, the Teams app id (got "${teamsAppId}"); unset it to use the development id`);
   }
 
   const botId = value(BOT_APP_ID) ?? '';
