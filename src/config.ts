@@ -13,7 +13,13 @@ export interface BotCredentials {
   readonly appType: AppType;
   readonly tenantId: string;
   readonly appPassword: string;
+  /** Overrides of where channel tokens come from (sovereign clouds, tests). */
+  readonly openIdMetadataUrl: string | undefined;
+  readonly tokenIssuer: string | undefined;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface EmbeddedSettings {
   readonly kind: 'embedded';
@@ -63,6 +69,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'BASE_PORTAL_URL', description: 'Account Portal of a base account; {accountId} is replaced.', default: DEFAULT_PORTAL_TEMPLATES.basePortal, requiredInProduction: false },
   { name: 'ACCOUNT_PORTAL_URL', description: 'Account Portal (Services and Users) of a client account.', default: DEFAULT_PORTAL_TEMPLATES.accountPortal, requiredInProduction: false },
   { name: 'CUSTOMER_PORTAL_URL', description: 'Customer Portal of a client account.', default: DEFAULT_PORTAL_TEMPLATES.customerPortal, requiredInProduction: false },
+  { name: 'ALLOWED_TENANTS', description: 'Comma-separated Entra tenant ids allowed to use the bot; others get a polite refusal. Empty allows every tenant.', requiredInProduction: false },
+  { name: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info', requiredInProduction: false },
+  { name: 'ToBotFromChannelOpenIdMetadataUrl', description: 'botbuilder setting: where the channel\'s token signing keys are published. Leave unset for the public Azure cloud; tests point it at their own keys.', requiredInProduction: false },
+  { name: 'ToBotFromChannelTokenIssuer', description: 'botbuilder setting: the issuer of channel tokens. Leave unset for the public Azure cloud.', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
 ];
 
@@ -75,6 +85,9 @@ export interface Config {
   /** Undefined means unauthenticated local development (loopback only). */
   readonly bot: BotCredentials | undefined;
   readonly maxQuantity: number;
+  /** Lower-cased tenant ids; empty allows every tenant. */
+  readonly allowedTenants: readonly string[];
+  readonly logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -127,7 +140,14 @@ export function loadConfig(env: Env = process.env): Config {
     if (!APP_TYPES.includes(appType)) problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}${appType ? ` (got "${appType}")` : ' (it is not set)'}`);
     if (appType !== 'MultiTenant' && !tenantId) problems.push('MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot');
     if (appType !== 'UserAssignedMSI' && !appPassword) problems.push('MicrosoftAppPassword is required unless MicrosoftAppType is UserAssignedMSI');
-    bot = { appId, appType, tenantId, appPassword };
+    bot = {
+      appId,
+      appType,
+      tenantId,
+      appPassword,
+      openIdMetadataUrl: value('ToBotFromChannelOpenIdMetadataUrl'),
+      tokenIssuer: value('ToBotFromChannelTokenIssuer'),
+    };
   } else if (production) {
     problems.push('MicrosoftAppId is required in production (NODE_ENV=production): without it anyone could post activities to the bot');
   } else if (!isLoopback(host)) {
@@ -136,8 +156,12 @@ export function loadConfig(env: Env = process.env): Config {
 
   const maxQuantity = integer(value('MAX_QUANTITY') ?? '10000', 'MAX_QUANTITY', 1, 1_000_000, problems);
 
+  const allowedTenants = (value('ALLOWED_TENANTS') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel };
 }
 
 function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {
@@ -187,5 +211,6 @@ export function describeConfig(config: Config): string {
       : d.dataDir
         ? `embedded directory from ${d.seedFile}, data in ${d.dataDir}`
         : `embedded directory from ${d.seedFile}, in memory only`;
-  return `${store}; ${auth}`;
+  const tenants = config.allowedTenants.length ? `; tenants allowed: ${config.allowedTenants.length}` : '';
+  return `${store}; ${auth}${tenants}`;
 }

@@ -1,73 +1,86 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  PrivateConversationState,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
 import * as restify from 'restify';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { SubscriptionChanges } from './app/subscription-changes';
-import { describeConfig, loadConfig, type Config, ConfigError } from './config';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config';
 import { DirectoryFileError } from './directory/directory-file';
 import type { Directory } from './directory/port';
+import { createLog, type Log } from './log';
+import { openStores } from './stores';
 import { activityProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
 import { CardRenderer } from './teams/card-renderer';
-import { ActionRouter, type Logger } from './teams/router';
-import { openStores } from './stores';
+import { ActionRouter } from './teams/router';
 
-/** Composition root: config -> directory -> bot -> restify. */
+/** Composition root: config -> stores -> use cases -> bot -> restify. */
 export interface RunningServer {
   readonly url: string;
   readonly directory: Directory;
+  /** Stops accepting requests, lets turns in flight finish, flushes the stores. */
   close(): Promise<void>;
 }
 
-const consoleLogger: Logger & { info(message: string): void } = {
-  error: (message, details) => console.error(JSON.stringify({ level: 'error', message, ...details })),
-  info: (message) => console.log(message),
-};
-
-/** Body limit for /api/messages: Teams activities are small; a card action is a few KB. */
+/** Teams activities are small; a card action with its inputs is a few KB. */
 const MAX_BODY_BYTES = 256 * 1024;
+/** A whole request, body included; Teams itself gives an invoke about 15 s. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 2_000;
+const DRAIN_TIMEOUT_MS = 10_000;
 
-export async function startServer(config: Config, logger = consoleLogger): Promise<RunningServer> {
-  const stores = await openStores(config.directory, (err) => logger.error('could not save bot state', { error: String(err) }));
+export async function startServer(config: Config, log: Log = createLog(config.logLevel)): Promise<RunningServer> {
+  const stores = await openStores(config.directory, (err) => log.error({ err }, 'could not save bot state'));
   const { directory } = stores;
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
-  const router = new ActionRouter({ navigator, subscriptions }, logger);
-  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(stores.state), logger);
+  const router = new ActionRouter({ navigator, subscriptions }, log);
+  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(stores.state), log, {
+    allowedTenants: config.allowedTenants,
+  });
 
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    config.bot
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.tenantId,
-          MicrosoftAppPassword: config.bot.appPassword,
-        }
-      : {},
-  );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authSettings(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error('turn failed', { activityType: context.activity.type, error: error.message });
+    log.error({ correlationId: context.activity.id, activityType: context.activity.type, err: { type: error.name, message: error.message } }, 'turn failed');
   };
 
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.server.headersTimeout = REQUEST_TIMEOUT_MS;
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+
+  let inFlight = 0;
+  let draining = false;
   server.post('/api/messages', async (req, res) => {
+    if (draining) {
+      res.send(503, { error: 'ShuttingDown', message: 'Switchboard is restarting; try again in a moment.' });
+      return;
+    }
     const problem = activityProblem(req.body);
     if (problem) {
       res.send(400, { error: 'BadRequest', message: problem });
       return;
     }
-    await adapter.process(req, res, (context) => bot.run(context));
+    inFlight++;
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (err) {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) res.send(500, { error: 'InternalError', message: 'Something went wrong.' });
+    } finally {
+      inFlight--;
+    }
   });
-  server.get('/healthz', (_req, res, next) => {
+  server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
-    next();
+  });
+  server.get('/readyz', async (_req, res) => {
+    const ready = !draining && (await withTimeout(directory.ping(), READY_TIMEOUT_MS).then(() => true, () => false));
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'shutting down' : 'directory unavailable' });
+  });
+  server.on('restifyError', (req, res, err: Error & { statusCode?: number }, callback: () => void) => {
+    if ((err.statusCode ?? 500) >= 500) log.error({ err: { type: err.name, message: err.message }, path: req.path() }, 'http error');
+    // Restify's own error bodies carry a code and message, never a stack trace.
+    callback();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -77,14 +90,53 @@ export async function startServer(config: Config, logger = consoleLogger): Promi
   const address = server.address();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     directory,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stores.close();
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+        while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.server.closeIdleConnections?.();
+        await Promise.race([stopped, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+        server.server.closeAllConnections?.();
+        await stores.close();
+      })();
+      return closing;
     },
   };
+}
+
+/** botbuilder's own settings. With no app id it accepts unauthenticated requests (loopback only, see config.ts). */
+function authSettings(config: Config): Record<string, string> {
+  if (!config.bot) return {};
+  return {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.tenantId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    ...(config.bot.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl } : {}),
+    ...(config.bot.tokenIssuer ? { ToBotFromChannelTokenIssuer: config.bot.tokenIssuer } : {}),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function main(): Promise<void> {
@@ -98,21 +150,32 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const log = createLog(config.logLevel);
+  let running: RunningServer;
   try {
-    const running = await startServer(config);
-    consoleLogger.info(`Switchboard listening on ${running.url}/api/messages (${describeConfig(config)})`);
-    const stop = () => {
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    running = await startServer(config, log);
   } catch (error) {
-    if (error instanceof DirectoryFileError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    // A bad directory file is the operator's to fix: say what is wrong, no stack trace.
+    console.error(error instanceof DirectoryFileError ? error.message : `Switchboard could not start: ${(error as Error).message}`);
+    process.exit(1);
   }
+  log.info({ url: `${running.url}/api/messages` }, `Switchboard listening on ${running.url}/api/messages (${describeConfig(config)})`);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'shutting down: finishing turns in flight');
+    void running.close().then(
+      () => {
+        log.info({}, 'stopped');
+        log.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 if (require.main === module) void main();

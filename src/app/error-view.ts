@@ -23,6 +23,10 @@ const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
     title: 'The directory is unavailable',
     nextStep: 'Nothing was changed. Try again in a moment.',
   },
+  tenantNotAllowed: {
+    title: 'Switchboard is not available here',
+    nextStep: 'Ask your Call2Teams partner to enable Switchboard for your organisation.',
+  },
   unknownCommand: {
     title: 'I did not understand that',
     nextStep: 'Try where am i, accounts, open <name>, find <text>, switch, portal, subscriptions or help.',

@@ -46,3 +46,11 @@ export class DirectoryUnavailableError extends SwitchboardError {
     super('The directory is unavailable. Try again in a moment.');
   }
 }
+
+/** The caller's organisation is not on the tenant allow-list. */
+export class TenantNotAllowedError extends SwitchboardError {
+  readonly code = 'tenantNotAllowed';
+  constructor() {
+    super('Switchboard is not enabled for your organisation.');
+  }
+}

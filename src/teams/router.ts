@@ -50,8 +50,9 @@ export interface RouteResult {
   readonly failure?: unknown;
 }
 
+/** The part of a pino logger the router needs. */
 export interface Logger {
-  error(message: string, details?: Record<string, unknown>): void;
+  error(details: Record<string, unknown>, message: string): void;
 }
 
 export class ActionRouter {
@@ -76,7 +77,7 @@ export class ActionRouter {
     } catch (error) {
       const view = errorView(error);
       if (view.code === 'internal') {
-        this.logger.error('action failed', { verb: request.verb, error: error instanceof Error ? error.message : String(error) });
+        this.logger.error({ verb: request.verb, err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : String(error) }, 'action failed');
         return { view, failure: error };
       }
       return { view };

@@ -12,8 +12,6 @@ export interface Person {
   readonly tenantId?: string;
 }
 
-const silent = { error: () => undefined, info: () => undefined };
-
 /**
  * A client that talks to the real server over HTTP the way Teams does, asking for the bot's
  * replies in the response body (deliveryMode expectReplies).
@@ -25,8 +23,8 @@ export class BotClient {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<BotClient> {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), ...env });
-    return new BotClient(await startServer(config, silent), `conv-${randomUUID()}`);
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env });
+    return new BotClient(await startServer(config), `conv-${randomUUID()}`);
   }
 
   /** Another conversation against the same server. */

@@ -1,7 +1,58 @@
 import type { CosmosSettings } from '../../config';
 import type { Stores } from '../../stores';
+import { CosmosStorage } from '../../teams/state/cosmos-storage';
+import { CosmosSetupError, openContainers } from './containers';
+import { createCosmosClient, type CosmosConnectionOverrides } from './cosmos-client';
+import { CosmosDirectory, type CosmosDirectoryOptions } from './cosmos-directory';
+import { CATALOG_ID, type CatalogDoc } from './documents';
+import { pointRead } from './point-read';
 
-/** Opens the Cosmos DB directory and state storage. */
-export async function openCosmosStores(_settings: CosmosSettings): Promise<Stores> {
-  throw new Error('DIRECTORY=cosmos is not available in this build yet');
+export interface CosmosStoreOptions extends CosmosConnectionOverrides {
+  readonly directory?: Partial<CosmosDirectoryOptions>;
+}
+
+/** Start-up may wait longer than a turn: the first request also fetches an Entra ID token. */
+const STARTUP_DEADLINE_MS = 20_000;
+
+let testOptions: CosmosStoreOptions | undefined;
+
+/**
+ * For tests that start the real server against the in-process stand-in: the stand-in's https
+ * agent, a request-counting plugin, shorter caches. Applies to every openCosmosStores call that
+ * passes no options of its own, until reset with undefined. Production never calls it.
+ */
+export function setCosmosTestOptions(options: CosmosStoreOptions | undefined): void {
+  testOptions = options;
+}
+
+/**
+ * Opens the Cosmos DB directory and state storage. Checks first that the database and every
+ * container exist and that a directory has been imported, and says exactly what is missing:
+ * in production the deployment creates the containers and `npm run directory -- import` fills them.
+ */
+export async function openCosmosStores(settings: CosmosSettings, options: CosmosStoreOptions | undefined = testOptions): Promise<Stores> {
+  const client = createCosmosClient(settings, options);
+  try {
+    const signal = AbortSignal.timeout(STARTUP_DEADLINE_MS);
+    const containers = await openContainers(client, settings.database, signal).catch((error: unknown) => {
+      if (error instanceof CosmosSetupError) throw new CosmosSetupError(error.problems.map((p) => `${settings.endpoint}: ${p}`));
+      throw error;
+    });
+    const catalog = await pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal);
+    if (!catalog) {
+      throw new CosmosSetupError([`database "${settings.database}" at ${settings.endpoint} holds no directory yet: import one with "npm run directory -- import <file>"`]);
+    }
+    const directory = new CosmosDirectory(containers, options?.directory, () => client.dispose());
+    const state = new CosmosStorage(containers.state, directory.deadlineMs);
+    return {
+      directory,
+      state,
+      async close() {
+        await directory.close();
+      },
+    };
+  } catch (error) {
+    client.dispose();
+    throw error;
+  }
 }

@@ -1,0 +1,54 @@
+import type { Agent } from 'node:http';
+import { CosmosClient, type CosmosClientOptions, type PluginConfig } from '@azure/cosmos';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { CosmosSettings } from '../../config';
+
+/**
+ * What a test (or a local tool) may change about how the client connects. Production passes
+ * none of it.
+ */
+export interface CosmosConnectionOverrides {
+  /** An https.Agent, e.g. one that accepts the stand-in's self-signed certificate (never a process-wide TLS switch). */
+  readonly agent?: Agent;
+  /** Pipeline plugins, e.g. a request counter. */
+  readonly plugins?: readonly PluginConfig[];
+  /** Off for a single-endpoint stand-in, which has no regions to discover. */
+  readonly enableEndpointDiscovery?: boolean;
+}
+
+/**
+ * One request waits at most this long: a hung connection must leave time, inside the adapter's
+ * deadline, to report the directory as unavailable (and for a read, one more attempt).
+ */
+export const REQUEST_TIMEOUT_MS = 2000;
+
+/**
+ * 429s are retried by the SDK, honouring the service's retry-after, but only for so long: a turn
+ * cannot wait the SDK's default 30 s, so throttling that outlasts this becomes "unavailable".
+ */
+export const THROTTLE_RETRY = { maxRetryAttemptCount: 9, maxWaitTimeInSeconds: 3 } as const;
+
+/** Entra ID in production: the user-assigned managed identity when its client id is set. */
+export function credentialFor(settings: Pick<CosmosSettings, 'managedIdentityClientId'>): TokenCredential {
+  return settings.managedIdentityClientId
+    ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId })
+    : new DefaultAzureCredential();
+}
+
+export function createCosmosClient(settings: CosmosSettings, overrides: CosmosConnectionOverrides = {}): CosmosClient {
+  // `plugins` is read by the client but not yet part of its published options type.
+  const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
+    endpoint: settings.endpoint,
+    // An account key only when configured, which config.ts refuses in production.
+    ...(settings.key ? { key: settings.key } : { aadCredentials: credentialFor(settings) }),
+    connectionPolicy: {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      enableEndpointDiscovery: overrides.enableEndpointDiscovery ?? true,
+      retryOptions: { ...THROTTLE_RETRY },
+    },
+    userAgentSuffix: 'switchboard',
+    ...(overrides.agent ? { agent: overrides.agent } : {}),
+    ...(overrides.plugins ? { plugins: [...overrides.plugins] } : {}),
+  };
+  return new CosmosClient(options);
+}

@@ -1,0 +1,168 @@
+import type { Account, AccountSummary } from '../../domain/accounts';
+import { adminKey, type Admin, type Caller } from '../../domain/admins';
+import type { AuditEntry } from '../../domain/audit';
+import { DirectoryUnavailableError } from '../../domain/errors';
+import type { Offer } from '../../domain/offers';
+import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import { AccountLookup } from './account-lookup';
+import { searchAccounts } from './account-search';
+import { childrenPage } from './children-pages';
+import type { CosmosContainers } from './containers';
+import { adminDocId, ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { pointRead, queryPartition } from './point-read';
+import { DEFAULT_DEADLINE_MS, runIdempotent } from './resilience';
+import { SubscriptionChanges } from './subscription-changes';
+import { TtlCache } from './ttl-cache';
+
+export interface CosmosDirectoryOptions {
+  /** How long one call may take before it fails with DirectoryUnavailableError. */
+  readonly deadlineMs: number;
+  /** Admins and their roles: a role removed by an import stops working after at most this long. */
+  readonly adminTtlMs: number;
+  /** Whole account documents: a change made by another instance shows here after at most this long. */
+  readonly accountTtlMs: number;
+  /** Tree data (names, kinds, counts), which only an import changes. */
+  readonly treeTtlMs: number;
+  /** The offer catalogue, which only an import changes. */
+  readonly catalogTtlMs: number;
+}
+
+/** Rationale for each number in docs/cosmos.md ("Caches"). */
+export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
+  deadlineMs: DEFAULT_DEADLINE_MS,
+  adminTtlMs: 60_000,
+  accountTtlMs: 30_000,
+  treeTtlMs: 300_000,
+  catalogTtlMs: 300_000,
+};
+
+const MAX_ADMINS = 20_000;
+
+/**
+ * The Directory on Azure Cosmos DB (NoSQL API). Same semantics as the embedded directory, with
+ * the layout of docs/cosmos.md: a navigation turn is one point read of a denormalized account
+ * document (admins and roots come from memory), listings and searches are TOP queries inside one
+ * tree's partition, and a subscription change is one transactional batch guarded by ETag and
+ * action id.
+ */
+export class CosmosDirectory implements Directory {
+  private readonly options: CosmosDirectoryOptions;
+  private readonly lookup: AccountLookup;
+  private readonly admins: TtlCache<string, { readonly admin: Admin | undefined }>;
+  private readonly catalog: TtlCache<'catalog', CatalogDoc>;
+  private readonly changes: SubscriptionChanges;
+
+  constructor(
+    private readonly containers: CosmosContainers,
+    options: Partial<CosmosDirectoryOptions> = {},
+    private readonly onClose: () => void = () => undefined,
+  ) {
+    this.options = { ...DEFAULT_COSMOS_DIRECTORY_OPTIONS, ...options };
+    this.lookup = new AccountLookup(containers, this.options);
+    this.admins = new TtlCache(this.options.adminTtlMs, MAX_ADMINS);
+    this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
+    this.changes = new SubscriptionChanges(containers, this.lookup, (signal) => this.skus(signal), this.options.deadlineMs);
+  }
+
+  /** How long a call may take before it reports the directory unavailable. */
+  get deadlineMs(): number {
+    return this.options.deadlineMs;
+  }
+
+  private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return runIdempotent(this.options.deadlineMs, operation);
+  }
+
+  async getAdmin(caller: Caller): Promise<Admin | undefined> {
+    const key = adminKey(caller);
+    const cached = this.admins.get(key);
+    if (cached) return cached.admin;
+    const doc = await this.read((signal) => pointRead<AdminDoc>(this.containers.lookups, adminDocId(key), adminDocId(key), signal));
+    // Each membership's tree root comes along, so opening a scope root needs no locator read.
+    for (const [accountId, rootId] of Object.entries(doc?.roots ?? {})) this.lookup.learnRoot(accountId, rootId);
+    this.admins.set(key, { admin: doc?.admin });
+    return doc?.admin;
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    return doc && toAccount(doc);
+  }
+
+  async getPath(id: string): Promise<Account[] | undefined> {
+    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    return doc && [...doc.ancestors.map(ancestorAccount), toAccount(doc)];
+  }
+
+  async getSummary(id: string): Promise<AccountSummary | undefined> {
+    // The turn that asks has usually just read this account or one below it.
+    const cached = this.lookup.cachedSummary(id);
+    if (cached) return cached;
+    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    return doc && summaryOf(doc);
+  }
+
+  listChildren(parentId: string, page: PageRequest): Promise<Page<AccountSummary>> {
+    return this.read((signal) => childrenPage(this.containers, this.lookup, parentId, page, signal));
+  }
+
+  search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    return this.read((signal) => searchAccounts(this.containers, this.lookup, query, options, signal));
+  }
+
+  async listOffers(): Promise<Offer[]> {
+    const catalog = await this.read((signal) => this.catalogDoc(signal));
+    return [...(catalog?.offers ?? [])];
+  }
+
+  applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
+    return this.changes.apply(change);
+  }
+
+  findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
+    return this.changes.find(accountId, actionId);
+  }
+
+  async auditTrail(accountId: string, limit: number): Promise<AuditEntry[]> {
+    const top = Math.floor(limit);
+    if (!(top > 0)) return [];
+    return this.read(async (signal) => {
+      const rootId = await this.lookup.rootOf(accountId, signal);
+      if (rootId === undefined) return [];
+      const sql = "SELECT TOP @n * FROM c WHERE c.rootId = @root AND c.type = 'audit' AND c.accountId = @account ORDER BY c.seq DESC";
+      const docs = await queryPartition<AuditDoc>(this.containers.accounts, rootId, sql, { '@n': top, '@root': rootId, '@account': accountId }, signal, top);
+      return docs.map((d) => d.entry);
+    });
+  }
+
+  /** One point read of the catalogue: proves the service answers and the directory was imported. */
+  async ping(): Promise<void> {
+    const catalog = await this.read((signal) => this.catalogDoc(signal, true));
+    if (!catalog) throw new DirectoryUnavailableError(new DirectoryNotImportedError());
+  }
+
+  async close(): Promise<void> {
+    this.onClose();
+  }
+
+  /** The catalogue; undefined until a directory file is imported. */
+  private async catalogDoc(signal: AbortSignal, fresh = false): Promise<CatalogDoc | undefined> {
+    const cached = fresh ? undefined : this.catalog.get('catalog');
+    if (cached) return cached;
+    const doc = await pointRead<CatalogDoc>(this.containers.lookups, CATALOG_ID, CATALOG_ID, signal);
+    if (doc) this.catalog.set('catalog', doc);
+    return doc;
+  }
+
+  private async skus(signal: AbortSignal): Promise<ReadonlySet<string>> {
+    return new Set((await this.catalogDoc(signal))?.offers.map((o) => o.sku));
+  }
+}
+
+/** The containers exist but no directory file was imported into them. */
+export class DirectoryNotImportedError extends Error {
+  constructor() {
+    super('The Cosmos DB directory is empty: import a directory file first (npm run directory -- import <file>).');
+    this.name = 'DirectoryNotImportedError';
+  }
+}

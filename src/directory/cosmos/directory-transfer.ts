@@ -1,0 +1,166 @@
+import type { Container, OperationInput } from '@azure/cosmos';
+import type { AuditEntry } from '../../domain/audit';
+import type { AccountRecord, DirectoryDocument } from '../../domain/directory-document';
+import { buildDocuments } from './build-documents';
+import type { CosmosContainers } from './containers';
+import { asJson, CATALOG_ID, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { pointRead } from './point-read';
+import { runIdempotent } from './resilience';
+
+/** Progress lines for a person watching an import or export. */
+export type Progress = (line: string) => void;
+
+/** A transactional batch holds at most 100 operations and 2 MB. */
+const MAX_BATCH_OPERATIONS = 100;
+const MAX_BATCH_BYTES = 1_500_000;
+/** Import and export move many documents per call: give each call longer than a turn. */
+const TRANSFER_DEADLINE_MS = 60_000;
+const PARALLEL_BATCHES = 4;
+const PARALLEL_UPSERTS = 8;
+
+const count = (n: number): string => n.toLocaleString('en-GB');
+
+/** Groups documents by partition, in chunks a single transactional batch can take. */
+function chunksByPartition<T extends object>(docs: readonly T[], partitionOf: (doc: T) => string): { partitionKey: string; docs: T[] }[] {
+  const byPartition = new Map<string, T[]>();
+  for (const doc of docs) {
+    const key = partitionOf(doc);
+    const list = byPartition.get(key);
+    if (list) list.push(doc);
+    else byPartition.set(key, [doc]);
+  }
+  const chunks: { partitionKey: string; docs: T[] }[] = [];
+  for (const [partitionKey, list] of byPartition) {
+    let current: T[] = [];
+    let bytes = 0;
+    for (const doc of list) {
+      const size = Buffer.byteLength(JSON.stringify(doc));
+      if (current.length > 0 && (current.length === MAX_BATCH_OPERATIONS || bytes + size > MAX_BATCH_BYTES)) {
+        chunks.push({ partitionKey, docs: current });
+        current = [];
+        bytes = 0;
+      }
+      current.push(doc);
+      bytes += size;
+    }
+    if (current.length > 0) chunks.push({ partitionKey, docs: current });
+  }
+  return chunks;
+}
+
+/** Runs `work` over `items` with at most `parallel` in flight. */
+async function inParallel<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+}
+
+/** Upserts documents in per-partition batches; upserts make a re-run safe. */
+async function upsertInBatches<T extends object>(container: Container, docs: readonly T[], partitionOf: (doc: T) => string, label: string, progress: Progress): Promise<void> {
+  let done = 0;
+  await inParallel(chunksByPartition(docs, partitionOf), PARALLEL_BATCHES, async ({ partitionKey, docs: chunk }) => {
+    const operations: OperationInput[] = chunk.map((doc) => ({ operationType: 'Upsert', partitionKey, resourceBody: asJson(doc) }));
+    const response = await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => container.items.batch(operations, partitionKey, { abortSignal: signal }));
+    const failed = (response.result ?? []).filter((op) => op.statusCode >= 400);
+    if (failed.length > 0 || !response.result) {
+      throw new Error(`Writing ${label} to partition "${partitionKey}" failed: ${failed.map((op) => op.statusCode).join(', ') || `status ${String(response.code)}`}`);
+    }
+    done += chunk.length;
+    progress(`  ${label}: ${count(done)} of ${count(docs.length)}`);
+  });
+}
+
+/**
+ * Loads a validated directory file into Cosmos DB. Everything is an upsert, so a re-run (after
+ * a failure, or with a corrected file) is safe. The catalogue is written last: until it is there
+ * the app reports the directory as not imported rather than serving half of it.
+ */
+export async function importDirectory(containers: CosmosContainers, doc: DirectoryDocument, progress: Progress): Promise<void> {
+  const docs = buildDocuments(doc);
+  progress(`Importing ${count(docs.accounts.length)} accounts, ${count(docs.admins.length)} admins, ${count(docs.audit.length)} audit entries, ${count(doc.offers.length)} offers`);
+  await upsertInBatches(containers.accounts, docs.accounts, (d) => d.rootId, 'accounts', progress);
+  await upsertInBatches(containers.accounts, docs.audit, (d) => d.rootId, 'audit entries', progress);
+  await upsertInBatches(containers.lookups, docs.locators, (d) => d.pk, 'account locators', progress);
+  let admins = 0;
+  await inParallel(docs.admins, PARALLEL_UPSERTS, async (admin) => {
+    await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => containers.lookups.items.upsert(admin, { abortSignal: signal }));
+    admins++;
+    if (admins % 100 === 0 || admins === docs.admins.length) progress(`  admins: ${count(admins)} of ${count(docs.admins.length)}`);
+  });
+  await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => containers.lookups.items.upsert(docs.catalog, { abortSignal: signal }));
+  progress('Import complete.');
+}
+
+/** Reads a whole partition page by page (continuation tokens), reporting as it goes. */
+async function readPartition<T>(container: Container, sql: string, partitionKey: string | undefined, parameters: { name: string; value: string }[], onPage: (n: number) => void): Promise<T[]> {
+  const iterator = container.items.query<T>({ query: sql, parameters }, { ...(partitionKey !== undefined ? { partitionKey } : {}), maxItemCount: 1000 });
+  const all: T[] = [];
+  while (iterator.hasMoreResults()) {
+    const page = await runIdempotent(TRANSFER_DEADLINE_MS, () => iterator.fetchNext());
+    all.push(...page.resources);
+    onPage(all.length);
+  }
+  return all;
+}
+
+/** Audit entries in applied order: imported ones in file order, then each account's own in version order, interleaved by time. */
+function auditInAppliedOrder(docs: readonly AuditDoc[]): AuditEntry[] {
+  const imported = docs.filter((d) => d.ordinal !== undefined).sort((a, b) => a.ordinal! - b.ordinal!);
+  const byAccount = new Map<string, AuditDoc[]>();
+  for (const d of docs.filter((x) => x.ordinal === undefined)) {
+    const list = byAccount.get(d.accountId);
+    if (list) list.push(d);
+    else byAccount.set(d.accountId, [d]);
+  }
+  const queues = [...byAccount.values()].map((list) => list.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)));
+  const applied: AuditDoc[] = [];
+  for (;;) {
+    let best: AuditDoc[] | undefined;
+    for (const q of queues) if (q.length > 0 && (!best || q[0]!.entry.at < best[0]!.entry.at)) best = q;
+    if (!best) break;
+    applied.push(best.shift()!);
+  }
+  return [...imported, ...applied].map((d) => d.entry);
+}
+
+function toRecord(doc: AccountDoc): AccountRecord {
+  return {
+    id: doc.id,
+    name: doc.name,
+    parentId: doc.parentId,
+    kind: doc.kind,
+    ...(doc.brand ? { brand: doc.brand } : {}),
+    ...(doc.enabledOffers.length ? { enabledOffers: doc.enabledOffers } : {}),
+    ...(doc.subscriptions.length ? { subscriptions: doc.subscriptions } : {}),
+    version: doc.version,
+  };
+}
+
+/**
+ * Reads the directory back into the directory file format, in the order it was imported, with
+ * every change applied since. Accounts and audit entries are read tree by tree (partition-scoped
+ * queries); admins are the one cross-partition query Switchboard makes, acceptable for an
+ * offline export and never made while serving users.
+ */
+export async function exportDirectory(containers: CosmosContainers, progress: Progress): Promise<DirectoryDocument> {
+  const catalog = await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal));
+  if (!catalog) throw new Error('Nothing to export: no directory has been imported into this database.');
+  const accounts: AccountDoc[] = [];
+  const audit: AuditDoc[] = [];
+  for (const rootId of catalog.rootIds) {
+    const docs = await readPartition<AccountDoc | AuditDoc>(containers.accounts, 'SELECT * FROM c WHERE c.rootId = @root', rootId, [{ name: '@root', value: rootId }], (n) =>
+      progress(`  tree ${rootId}: ${count(n)} documents`),
+    );
+    for (const d of docs) {
+      if (d.type === 'account') accounts.push(d);
+      else if (d.type === 'audit') audit.push(d);
+    }
+  }
+  const admins = await readPartition<AdminDoc>(containers.lookups, "SELECT * FROM c WHERE c.type = 'admin'", undefined, [], (n) => progress(`  admins: ${count(n)}`));
+  accounts.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
+  admins.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
+  progress(`Exported ${count(accounts.length)} accounts, ${count(admins.length)} admins, ${count(audit.length)} audit entries.`);
+  return { offers: catalog.offers, accounts: accounts.map(toRecord), admins: admins.map((a) => a.admin), audit: auditInAppliedOrder(audit) };
+}

@@ -1,0 +1,188 @@
+import type { JSONObject } from '@azure/cosmos';
+import type { Account, AccountKind, AccountSummary, Brand, Subscription } from '../../domain/accounts';
+import type { AuditEntry } from '../../domain/audit';
+import type { AdminRecord } from '../../domain/directory-document';
+import type { Offer } from '../../domain/offers';
+import { foldName } from '../../domain/search';
+import { compositeId, escapeIdPart } from './cosmos-ids';
+
+/**
+ * The documents Switchboard keeps in Cosmos DB. Accounts are denormalized at import time: each
+ * carries its ancestors' tree data and its own child and descendant counts, so that the path,
+ * the breadcrumb, the brand and the "Sub accounts (n)" button of a turn come from one point read.
+ * The tree's shape only changes by import, so the copies cannot drift at run time.
+ */
+
+/** An ancestor as copied into its descendants: tree data only, never subscriptions. */
+export interface AncestorCopy {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: AccountKind;
+  readonly parentId: string | null;
+  readonly brand?: Brand;
+  readonly enabledOffers: readonly string[];
+  readonly childCount: number;
+  readonly descendantCount: number;
+}
+
+export interface AccountDoc {
+  readonly id: string;
+  readonly type: 'account';
+  /** Partition key: the id of the tree's root, so a tree's listings and searches stay in one partition. */
+  readonly rootId: string;
+  /** Position in the imported file, so an export writes accounts back in the same order. */
+  readonly ordinal: number;
+  readonly name: string;
+  readonly parentId: string | null;
+  readonly kind: AccountKind;
+  readonly brand?: Brand;
+  readonly enabledOffers: readonly string[];
+  readonly subscriptions: readonly Subscription[];
+  readonly version: string;
+  readonly childCount: number;
+  readonly descendantCount: number;
+  /** Distance from the tree's root (0 for the root). */
+  readonly depth: number;
+  /** foldName(name): matched with CONTAINS/STARTSWITH, since the service has no case-insensitive LIKE. */
+  readonly folded: string;
+  /** Orders siblings as the embedded directory does (folded name, then id) with a single-field ORDER BY. */
+  readonly childKey: string;
+  /** Orders search matches of one tier (depth, folded name, id) with a single-field ORDER BY. */
+  readonly searchKey: string;
+  /** Ids from the root down to this account, inclusive: "inside this subtree" is ARRAY_CONTAINS. */
+  readonly lineage: readonly string[];
+  /** Root first, excluding the account itself. */
+  readonly ancestors: readonly AncestorCopy[];
+  readonly _etag?: string;
+}
+
+export interface AuditDoc {
+  /** One per account and action id: creating it twice fails, which is what makes a change apply once. */
+  readonly id: string;
+  readonly type: 'audit';
+  readonly rootId: string;
+  readonly accountId: string;
+  readonly actionId: string;
+  /**
+   * Applied order within the account: imported entries ('0|' + position in the file) before
+   * entries applied here ('1|' + the account version they were applied to).
+   */
+  readonly seq: string;
+  /** Position in the imported file, for export; absent for entries applied here. */
+  readonly ordinal?: number;
+  readonly entry: AuditEntry;
+}
+
+export interface AdminDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly type: 'admin';
+  readonly ordinal: number;
+  readonly admin: AdminRecord;
+  /** Tree root of each membership's account, so the first turn needs no locator read. */
+  readonly roots: Readonly<Record<string, string>>;
+}
+
+export interface LocatorDoc {
+  readonly id: string;
+  readonly pk: typeof LOCATOR_PARTITION;
+  readonly type: 'locator';
+  readonly accountId: string;
+  readonly rootId: string;
+}
+
+export interface CatalogDoc {
+  readonly id: typeof CATALOG_ID;
+  readonly pk: typeof CATALOG_ID;
+  readonly type: 'catalog';
+  readonly offers: readonly Offer[];
+  /** Every tree's root, so an export can visit each account partition with a partition-scoped query. */
+  readonly rootIds: readonly string[];
+}
+
+export const CATALOG_ID = 'catalog';
+/** Locators share one logical partition: small, read only on a cache miss, written in batches of 100. */
+export const LOCATOR_PARTITION = 'locators';
+
+export const adminDocId = (adminKey: string): string => `admin~${escapeIdPart(adminKey)}`;
+export const locatorDocId = (accountId: string): string => `locator~${accountId}`;
+export const auditDocId = (accountId: string, actionId: string): string => compositeId('audit', accountId, actionId);
+
+/** Below every character foldName can leave in a name once control characters are blanked. */
+const KEY_SEPARATOR = '\u0001';
+
+export function sortableName(name: string): string {
+  // Control characters would sort below the separator; names never meaningfully contain them.
+  return foldName(name).replace(/[\u0000-\u001f]/g, ' ');
+}
+
+export function childKeyOf(name: string, id: string): string {
+  return `${sortableName(name)}${KEY_SEPARATOR}${id}`;
+}
+
+export function searchKeyOf(depth: number, name: string, id: string): string {
+  return `${String(depth).padStart(4, '0')}${KEY_SEPARATOR}${childKeyOf(name, id)}`;
+}
+
+export function auditOrderApplied(versionBefore: string): string {
+  const n = Number(versionBefore);
+  return `1|${(Number.isSafeInteger(n) && n >= 0 ? String(n) : '0').padStart(12, '0')}`;
+}
+
+export function auditOrderImported(ordinal: number): string {
+  return `0|${String(ordinal).padStart(12, '0')}`;
+}
+
+export function toAccount(doc: AccountDoc): Account {
+  return {
+    id: doc.id,
+    name: doc.name,
+    parentId: doc.parentId,
+    kind: doc.kind,
+    ...(doc.brand ? { brand: doc.brand } : {}),
+    enabledOffers: doc.enabledOffers,
+    subscriptions: doc.subscriptions,
+    version: doc.version,
+  };
+}
+
+/**
+ * An ancestor in a path. Its tree data is exact; its subscriptions are not copied into
+ * descendants (they change at run time), so they read as none and its version as '' (which never
+ * matches a real version, so a change built on it is refused as a conflict). Use getAccount for an
+ * ancestor's subscriptions.
+ */
+export function ancestorAccount(copy: AncestorCopy): Account {
+  return {
+    id: copy.id,
+    name: copy.name,
+    parentId: copy.parentId,
+    kind: copy.kind,
+    ...(copy.brand ? { brand: copy.brand } : {}),
+    enabledOffers: copy.enabledOffers,
+    subscriptions: [],
+    version: '',
+  };
+}
+
+export function summaryOf(doc: Pick<AccountDoc, 'id' | 'name' | 'kind' | 'parentId' | 'childCount' | 'descendantCount'>): AccountSummary {
+  return {
+    id: doc.id,
+    name: doc.name,
+    kind: doc.kind,
+    parentId: doc.parentId,
+    childCount: doc.childCount,
+    descendantCount: doc.descendantCount,
+  };
+}
+
+/** Strips the service's system properties before a document is written back. */
+export function withoutSystemProperties<T extends object>(doc: T): T {
+  const { _etag, _rid, _self, _ts, _attachments, ...rest } = doc as T & Record<'_etag' | '_rid' | '_self' | '_ts' | '_attachments', unknown>;
+  return rest as T;
+}
+
+/** Our documents are plain JSON by construction; the SDK's batch API wants that said in its own type. */
+export function asJson(doc: object): JSONObject {
+  return doc as JSONObject;
+}

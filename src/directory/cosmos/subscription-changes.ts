@@ -1,0 +1,102 @@
+import type { OperationResponse } from '@azure/cosmos';
+import type { AuditEntry } from '../../domain/audit';
+import { subscriptionListIssues } from '../../domain/directory-document';
+import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
+import type { ChangeOutcome, SubscriptionChange } from '../port';
+import type { AccountLookup } from './account-lookup';
+import type { CosmosContainers } from './containers';
+import { asJson, auditDocId, auditOrderApplied, toAccount, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
+import { pointRead } from './point-read';
+import { runIdempotent, runOnce } from './resilience';
+
+const ok = (op: OperationResponse | undefined): boolean => op !== undefined && op.statusCode >= 200 && op.statusCode < 300;
+
+/**
+ * Subscription changes. The account and its audit entry live in the same logical partition, so
+ * the change is one transactional batch: replace the account if its ETag is still the one read
+ * (a stale review fails with 412 and nothing is written), and create the audit entry whose id is
+ * the account and action id (a second apply of the same action fails with 409). Either failure
+ * rolls the whole batch back, and is then settled by reading what is there now.
+ */
+export class SubscriptionChanges {
+  constructor(
+    private readonly containers: CosmosContainers,
+    private readonly lookup: AccountLookup,
+    private readonly knownSkus: (signal: AbortSignal) => Promise<ReadonlySet<string>>,
+    private readonly deadlineMs: number,
+  ) {}
+
+  async apply(change: SubscriptionChange): Promise<ChangeOutcome> {
+    const { accountId } = change;
+    const actionId = change.entry.actionId;
+    // The account, fresh, and the action's audit entry: replays are recognised first, whatever
+    // version they carry, as in the embedded directory.
+    const [doc, earlier] = await runIdempotent(this.deadlineMs, async (signal) => {
+      const account = await this.lookup.doc(accountId, signal, true);
+      return [account, account ? await this.readAudit(account.rootId, accountId, actionId, signal) : undefined] as const;
+    });
+    if (!doc) throw new AccountNotFoundError(accountId);
+    if (earlier) return { status: 'replayed', account: toAccount(doc), entry: earlier };
+    if (doc.version !== change.expectedVersion) return { status: 'conflict', account: toAccount(doc) };
+
+    const skus = await runIdempotent(this.deadlineMs, (signal) => this.knownSkus(signal));
+    const problems = subscriptionListIssues(change.subscriptions, skus, 'subscriptions');
+    if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+
+    // Without its ETag the replace below would be unconditional: never write blind.
+    if (!doc._etag) throw new DirectoryUnavailableError(new Error(`account ${accountId} was read without an ETag`));
+    const next: AccountDoc = { ...withoutSystemProperties(doc), subscriptions: change.subscriptions, version: String(Number(doc.version) + 1) };
+    const audit: AuditDoc = {
+      id: auditDocId(accountId, actionId),
+      type: 'audit',
+      rootId: doc.rootId,
+      accountId,
+      actionId,
+      seq: auditOrderApplied(doc.version),
+      entry: change.entry,
+    };
+    // Not retried after an ambiguous failure: the same action id, sent again by the user or by
+    // Teams, finds its audit entry if this batch did land, and is answered as a replay.
+    const response = await runOnce(this.deadlineMs, (signal) =>
+      this.containers.accounts.items.batch(
+        [
+          { operationType: 'Replace', id: doc.id, partitionKey: doc.rootId, ifMatch: doc._etag, resourceBody: asJson(next) },
+          { operationType: 'Create', partitionKey: doc.rootId, resourceBody: asJson(audit) },
+        ],
+        doc.rootId,
+        { abortSignal: signal },
+      ),
+    );
+    const [replaced, created] = response.result ?? [];
+    if (ok(replaced) && ok(created)) {
+      const stored: AccountDoc = { ...next, ...(replaced?.eTag ? { _etag: replaced.eTag } : {}) };
+      this.lookup.remember(stored);
+      return { status: 'applied', account: toAccount(stored), entry: change.entry };
+    }
+    if (replaced?.statusCode === 412 || created?.statusCode === 409) return this.settle(accountId, actionId);
+    const statuses = (response.result ?? []).map((op) => op.statusCode).join(', ');
+    throw new DirectoryUnavailableError(new Error(`the subscription change batch failed with ${response.code ?? '?'} (${statuses})`));
+  }
+
+  /** Someone changed the account first: perhaps this very action, from a double click. */
+  private async settle(accountId: string, actionId: string): Promise<ChangeOutcome> {
+    return runIdempotent(this.deadlineMs, async (signal) => {
+      const doc = await this.lookup.doc(accountId, signal, true);
+      if (!doc) throw new AccountNotFoundError(accountId);
+      const earlier = await this.readAudit(doc.rootId, accountId, actionId, signal);
+      return earlier ? { status: 'replayed', account: toAccount(doc), entry: earlier } : { status: 'conflict', account: toAccount(doc) };
+    });
+  }
+
+  async find(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
+    return runIdempotent(this.deadlineMs, async (signal) => {
+      const rootId = await this.lookup.rootOf(accountId, signal);
+      return rootId === undefined ? undefined : this.readAudit(rootId, accountId, actionId, signal);
+    });
+  }
+
+  private async readAudit(rootId: string, accountId: string, actionId: string, signal: AbortSignal): Promise<AuditEntry | undefined> {
+    const doc = await pointRead<AuditDoc>(this.containers.accounts, auditDocId(accountId, actionId), rootId, signal);
+    return doc && doc.accountId === accountId && doc.actionId === actionId ? doc.entry : undefined;
+  }
+}
