@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Cosmos DB item ids may not contain '/', '\\', '?' or '#', and are limited to 255 bytes here
- * (the service's historical limit). Keys and references from outside (state keys, admin ids,
- * typed text) are escaped so that distinct inputs always give distinct ids, and hashed when the
- * escaped form is too long.
+ * Cosmos DB item ids may not contain '/', '\\', '?' or '#', are limited to 255 characters here
+ * (the service's historical limit), and travel unencoded in the request path, where '%' or a space
+ * would be decoded or trimmed on the way. Keys and references from outside (state keys, admin
+ * ids, action ids) are therefore escaped to a conservative alphabet, so that distinct inputs
+ * always give distinct ids, and hashed when the escaped form is too long.
  */
-const MAX_ID_BYTES = 255;
+const MAX_ID_LENGTH = 255;
 
-/** '~' is our separator and '%' our escape character, so both are escaped too. */
-const UNSAFE = /[%/\\?#~\u0000-\u001f\u007f]/g;
+/** Characters kept as they are; everything else (including our '*' escape and '~' separator) is escaped. */
+const UNSAFE = /[^A-Za-z0-9._:@=,;!()-]/g;
 
 export function escapeIdPart(text: string): string {
-  return text.replace(UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return text.replace(UNSAFE, (c) => `*${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -21,15 +22,15 @@ export function escapeIdPart(text: string): string {
  */
 export function itemIdFor(text: string): string {
   const escaped = escapeIdPart(text);
-  if (escaped.length > 0 && Buffer.byteLength(escaped) <= MAX_ID_BYTES && !/^\.+$/.test(escaped)) return escaped;
+  if (escaped.length > 0 && escaped.length <= MAX_ID_LENGTH && !/^\.+$/.test(escaped)) return escaped;
   return `h~${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /** Joins id parts with '~' after escaping each, hashing the whole when it grows too long. */
 export function compositeId(...parts: string[]): string {
   const id = parts.map(escapeIdPart).join('~');
-  if (Buffer.byteLength(id) <= MAX_ID_BYTES) return id;
-  return `h~${createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex')}`;
+  if (id.length <= MAX_ID_LENGTH) return id;
+  return `h~${createHash('sha256').update(id, 'utf8').digest('hex')}`;
 }
 
 /**

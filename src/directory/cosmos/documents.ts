@@ -4,7 +4,7 @@ import type { AuditEntry } from '../../domain/audit';
 import type { AdminRecord } from '../../domain/directory-document';
 import type { Offer } from '../../domain/offers';
 import { foldName } from '../../domain/search';
-import { compositeId, escapeIdPart } from './cosmos-ids';
+import { compositeId } from './cosmos-ids';
 
 /**
  * The documents Switchboard keeps in Cosmos DB. Accounts are denormalized at import time: each
@@ -104,7 +104,7 @@ export const CATALOG_ID = 'catalog';
 /** Locators share one logical partition: small, read only on a cache miss, written in batches of 100. */
 export const LOCATOR_PARTITION = 'locators';
 
-export const adminDocId = (adminKey: string): string => `admin~${escapeIdPart(adminKey)}`;
+export const adminDocId = (adminKey: string): string => compositeId('admin', adminKey);
 export const locatorDocId = (accountId: string): string => `locator~${accountId}`;
 export const auditDocId = (accountId: string, actionId: string): string => compositeId('audit', accountId, actionId);
 
