@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
 import * as restify from 'restify';
+import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { SubscriptionChanges } from './app/subscription-changes';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config';
@@ -34,7 +35,12 @@ export async function startServer(config: Config, log: Log = createLog(config.lo
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
   const router = new ActionRouter({ navigator, subscriptions }, log);
-  const bot = new SwitchboardBot(router, new CardRenderer(), new PrivateConversationState(stores.state), log, {
+  const bot = new SwitchboardBot({
+    router,
+    lookup: new AccountLookup(directory, navigator, config.portals),
+    renderer: new CardRenderer(),
+    state: new PrivateConversationState(stores.state),
+    log,
     allowedTenants: config.allowedTenants,
   });
 

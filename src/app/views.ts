@@ -189,6 +189,16 @@ export interface SubscriptionHistoryView {
   readonly entries: readonly HistoryEntryView[];
 }
 
+/** An account card to share in any chat (compose-box search, link unfurling): Adaptive Cards 1.3. */
+export interface AccountCardView {
+  readonly view: 'accountCard';
+  readonly account: AccountRef;
+  readonly brandName: string;
+  readonly breadcrumbText: string;
+  readonly childCount: number;
+  readonly portals: readonly PortalLink[];
+}
+
 export type View =
   | WhereAmIView
   | TreeView
@@ -200,4 +210,5 @@ export type View =
   | SubscriptionsView
   | SubscriptionReviewView
   | SubscriptionsUpdatedView
-  | SubscriptionHistoryView;
+  | SubscriptionHistoryView
+  | AccountCardView;

@@ -5,16 +5,20 @@ import {
   MessageFactory,
   TeamsActivityHandler,
   TurnContext,
+  type AppBasedLinkQuery,
   type BotState,
   type InvokeResponse,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
   type StatePropertyAccessor,
 } from 'botbuilder';
 import { errorView } from '../app/error-view';
-import type { View } from '../app/views';
+import type { AccountLookup } from '../app/account-lookup';
+import type { AccountCardView, View } from '../app/views';
 import { TenantNotAllowedError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
-import type { CardRenderer } from './card-renderer';
+import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
 import { callerOf } from './caller';
 import { parseCommand, stripMentions } from './commands';
 import type { ActionRouter, Logger } from './router';
@@ -27,10 +31,18 @@ export interface TurnLogger extends Logger {
   warn(details: Record<string, unknown>, message: string): void;
 }
 
-export interface BotOptions {
+export interface BotDependencies {
+  readonly router: ActionRouter;
+  readonly lookup: AccountLookup;
+  readonly renderer: CardRenderer;
+  readonly state: BotState;
+  readonly log: TurnLogger;
   /** Lower-cased tenant ids allowed to use the bot; empty allows all. */
   readonly allowedTenants: readonly string[];
 }
+
+/** Compose-box search results per query: Teams shows a short list, and must answer within 5 s. */
+const SEARCH_RESULTS = 10;
 
 /**
  * The Teams edge: turns activities into action requests, runs them through the router, and
@@ -41,21 +53,24 @@ export interface BotOptions {
 export class SwitchboardBot extends TeamsActivityHandler {
   private readonly position: StatePropertyAccessor<Position | undefined>;
   private readonly allowedTenants: ReadonlySet<string>;
+  private readonly router: ActionRouter;
+  private readonly lookup: AccountLookup;
+  private readonly renderer: CardRenderer;
+  private readonly state: BotState;
+  private readonly log: TurnLogger;
 
-  constructor(
-    private readonly router: ActionRouter,
-    private readonly renderer: CardRenderer,
-    private readonly state: BotState,
-    private readonly log: TurnLogger,
-    options: BotOptions,
-  ) {
+  constructor(deps: BotDependencies) {
     super();
-    this.position = state.createProperty<Position | undefined>('position');
-    this.allowedTenants = new Set(options.allowedTenants);
+    ({ router: this.router, lookup: this.lookup, renderer: this.renderer, state: this.state, log: this.log } = deps);
+    this.position = deps.state.createProperty<Position | undefined>('position');
+    this.allowedTenants = new Set(deps.allowedTenants);
 
     this.onMessage(async (context, next) => {
       const request = this.messageRequest(context);
-      if (request) await context.sendActivity(this.cardMessage(await this.runAction(context, request)));
+      if (request) {
+        const view = await this.runAction(context, request);
+        await context.sendActivity(this.cardMessage(view, refreshFor(view, context)));
+      }
       await next();
     });
 
@@ -109,10 +124,50 @@ export class SwitchboardBot extends TeamsActivityHandler {
       } catch {
         request = { verb: 'malformed', data: {} };
       }
-      const card = this.renderer.render(await this.runAction(context, request));
+      const view = await this.runAction(context, request);
+      const card = withRefresh(this.renderer.render(view), refreshFor(view, context));
       return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
     }
     return super.onInvokeActivity(context);
+  }
+
+  /** "Find account" in the compose box: account cards the person typing may see, to share in the chat. */
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    context.turnState.set(VERB, 'findAccount');
+    const caller = callerOf(context.activity);
+    const text = query.parameters?.find((p) => p.name === 'query')?.value;
+    if (!caller || typeof text !== 'string') return this.extensionResult([]);
+    try {
+      return this.extensionResult(await this.lookup.search(caller, text, SEARCH_RESULTS));
+    } catch (error) {
+      return { composeExtension: { type: 'message', text: errorView(error).title } };
+    }
+  }
+
+  /** A pasted portal URL unfurls into the account's card, or into nothing if the caller may not see it. */
+  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
+    context.turnState.set(VERB, 'unfurl');
+    const caller = callerOf(context.activity);
+    try {
+      const card = caller && typeof query.url === 'string' ? await this.lookup.unfurl(caller, query.url) : undefined;
+      return this.extensionResult(card ? [card] : []);
+    } catch (error) {
+      this.log.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'unfurl failed');
+      return this.extensionResult([]);
+    }
+  }
+
+  private extensionResult(cards: readonly AccountCardView[]): MessagingExtensionResponse {
+    return {
+      composeExtension: {
+        type: 'result',
+        attachmentLayout: 'list',
+        attachments: cards.map((view) => ({
+          ...CardFactory.adaptiveCard(this.renderer.render(view)),
+          preview: CardFactory.thumbnailCard(view.account.name, `${view.account.kindLabel} · ${view.breadcrumbText}`),
+        })),
+      },
+    };
   }
 
   /** A typed command (mentions stripped) or an Action.Submit payload; undefined for empty messages. */
@@ -132,9 +187,45 @@ export class SwitchboardBot extends TeamsActivityHandler {
     return result.view;
   }
 
-  private cardMessage(view: View) {
-    const message = MessageFactory.attachment(CardFactory.adaptiveCard(this.renderer.render(view)));
+  private cardMessage(view: View, refresh?: Refresh) {
+    const message = MessageFactory.attachment(CardFactory.adaptiveCard(withRefresh(this.renderer.render(view), refresh)));
     message.type = ActivityTypes.Message;
     return message;
   }
+}
+
+interface Refresh {
+  readonly action: { readonly type: 'Action.Execute'; readonly verb: string; readonly data: Record<string, unknown> };
+  readonly userIds: readonly string[];
+}
+
+/**
+ * In group chats and channels a card shows one admin's view. Teams refreshes it automatically
+ * for that admin only (userIds), re-reading with the same read-only verb; anyone else who clicks
+ * its buttons acts as themselves. Personal chats need no refresh, and state-changing views never
+ * get one.
+ */
+function refreshFor(view: View, context: TurnContext): Refresh | undefined {
+  const type = context.activity.conversation?.conversationType;
+  const userId = context.activity.from?.id;
+  if (!userId || !type || type === 'personal') return undefined;
+  const action = (verb: string, data: Record<string, unknown> = {}) => ({ action: { type: 'Action.Execute' as const, verb, data }, userIds: [userId] });
+  switch (view.view) {
+    case 'whereAmI':
+      return action('whereAmI');
+    case 'accountTree':
+      return action('accounts', { accountId: view.parent.id });
+    case 'portalLinks':
+      return action('portal', { accountId: view.account.id });
+    case 'subscriptions':
+      return view.editable ? undefined : action('subscriptions', { accountId: view.account.id });
+    case 'subscriptionHistory':
+      return action('history', { accountId: view.account.id });
+    default:
+      return undefined;
+  }
+}
+
+function withRefresh(card: Card, refresh: Refresh | undefined): Card {
+  return refresh ? { ...card, refresh: { ...refresh, action: withSubmitFallbacks({ ...refresh.action }) } } : card;
 }

@@ -20,6 +20,7 @@ export const TEMPLATE_FILES: Readonly<Record<View['view'], string>> = {
   subscriptionReview: 'subscription-review.json',
   subscriptionsUpdated: 'subscriptions-updated.json',
   subscriptionHistory: 'subscription-history.json',
+  accountCard: 'account-card.json',
 };
 
 export type Card = Record<string, unknown>;

@@ -40,6 +40,8 @@ describe('card templates', () => {
     keep('subscriptions-updated.json', await bot.execute(alex, update.verb, update.data));
     keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
     keep('subscriptions.json', (await bot.say({ aadObjectId: ISAIAH }, 'subscriptions'))[0]!);
+    const found = await bot.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'tailspin' }] });
+    for (const attachment of found.body.composeExtension.attachments) keep('account-card.json', attachment.content);
   });
   afterAll(() => bot.close());
 
@@ -49,15 +51,15 @@ describe('card templates', () => {
     expect([...rendered.keys()].sort()).toEqual(files);
   });
 
-  it.each(Object.values(TEMPLATE_FILES))('%s is Adaptive Cards 1.5', (file) => {
+  it.each(Object.values(TEMPLATE_FILES))('%s is Adaptive Cards 1.5 (1.3 for link unfurling)', (file) => {
     const template = JSON.parse(readFileSync(projectPath('cards', file), 'utf8'));
-    expect(template).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
+    expect(template).toMatchObject({ type: 'AdaptiveCard', version: file === 'account-card.json' ? '1.3' : '1.5' });
   });
 
   it('expands to cards the renderer parses with no unknown elements or invalid properties', () => {
     for (const [file, cards] of rendered) {
       for (const card of cards) {
-        const { problems, renderedText } = parseAndRender(card);
+        const { problems, renderedText } = parseAndRender(card, card.version);
         expect({ file, problems }).toEqual({ file, problems: [] });
         expect(renderedText.length).toBeGreaterThan(10);
         // Nothing left unexpanded for a person to read.

@@ -32,10 +32,10 @@ export interface ParsedCard {
   readonly renderedText: string;
 }
 
-export function parseAndRender(json: unknown): ParsedCard {
+export function parseAndRender(json: unknown, version: '1.3' | '1.5' = '1.5'): ParsedCard {
   const card = new AC.AdaptiveCard();
   card.hostConfig = hostConfig;
-  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  const context = new AC.SerializationContext(version === '1.3' ? AC.Versions.v1_3 : AC.Versions.v1_5);
   card.parse(json, context);
   const problems: string[] = [];
   for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);

@@ -1,0 +1,114 @@
+import { ALEX, MEGAN, PATTI } from '../support/directories';
+import { BotClient, textOf, type Card } from '../support/bot-client';
+import { parseAndRender } from '../support/adaptive-cards';
+
+const alex = { aadObjectId: ALEX };
+const megan = { aadObjectId: MEGAN };
+
+/** The compose box: "Find account" search and portal-link unfurling, over real HTTP. */
+describe('message extension', () => {
+  let bot: BotClient;
+  beforeAll(async () => {
+    bot = await BotClient.start();
+  });
+  afterAll(() => bot.close());
+
+  async function query(person: { aadObjectId: string }, text: unknown) {
+    const { status, body } = await bot.invoke(person, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: text }] });
+    expect(status).toBe(200);
+    return body.composeExtension as { type: string; attachments: { content: Card; preview: Card }[] };
+  }
+
+  async function unfurl(person: { aadObjectId: string }, url: unknown) {
+    const { status, body } = await bot.invoke(person, 'composeExtension/queryLink', { url });
+    expect(status).toBe(200);
+    return body.composeExtension as { type: string; attachments: { content: Card }[] };
+  }
+
+  it('finds accounts in the caller’s scopes and returns shareable cards with breadcrumb and portal links', async () => {
+    const started = Date.now();
+    const result = await query(alex, 'dental');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.type).toBe('result');
+    expect(result.attachments).toHaveLength(1);
+    const { content, preview } = result.attachments[0]!;
+    expect(content.version).toBe('1.3');
+    expect(textOf(content)).toContain('Path: Northwind Voice > Acme Dental Practice');
+    expect(content.actions.map((a: Card) => a.url)).toEqual([
+      'https://admin.call2teams.com/accounts/acme-dental/services',
+      'https://admin.call2teams.com/customer/acme-dental',
+    ]);
+    // Shared into a chat, the card carries no button that acts through the bot.
+    expect(JSON.stringify(content)).not.toContain('Action.Execute');
+    expect(preview.content.title).toBe('Acme Dental Practice');
+    expect(parseAndRender(content, '1.3').problems).toEqual([]);
+  });
+
+  it('ranks and limits results, and finds nothing outside the caller’s scopes', async () => {
+    const many = await query(alex, 'e');
+    expect(many.attachments.length).toBe(10);
+    expect((await query(megan, 'dental')).attachments).toEqual([]);
+    expect((await query({ aadObjectId: 'stranger' }, 'dental')).attachments).toEqual([]);
+    expect((await query(alex, '')).attachments).toEqual([]);
+    expect((await query(alex, { not: 'text' })).attachments).toEqual([]);
+  });
+
+  it('unfurls a pasted portal URL into the account’s card with its breadcrumb', async () => {
+    for (const url of [
+      'https://admin.call2teams.com/customer/wingtip-it',
+      'https://admin.call2teams.com/accounts/wingtip-it/services?tab=users',
+      'https://ADMIN.call2teams.com/customer/wingtip-it/',
+    ]) {
+      const result = await unfurl(megan, url);
+      expect(result.attachments).toHaveLength(1);
+      expect(textOf(result.attachments[0]!.content)).toContain('Path: Tailspin Networks > Wingtip IT Services');
+      expect(result.attachments[0]!.content.version).toBe('1.3');
+    }
+    // A service viewer sees the portals of a client account.
+    expect((await unfurl({ aadObjectId: PATTI }, 'https://admin.call2teams.com/customer/acme-dental')).attachments[0]!.content.actions).toHaveLength(2);
+  });
+
+  it('unfurls a URL outside the caller’s scopes, or not a portal URL, into nothing revealing', async () => {
+    for (const [person, url] of [
+      [megan, 'https://admin.call2teams.com/customer/acme-dental'],
+      [megan, 'https://admin.call2teams.com/customer/no-such-account'],
+      [alex, 'https://admin.call2teams.com/customer/contoso'],
+      [alex, 'https://evil.example/customer/acme-dental'],
+      [alex, 'https://admin.call2teams.com/customer/%E0%A4%A'],
+      [alex, 'x'.repeat(5000)],
+      [alex, 42],
+    ] as const) {
+      expect(await unfurl(person, url)).toEqual({ type: 'result', attachmentLayout: 'list', attachments: [] });
+    }
+  });
+});
+
+describe('cards in group chats', () => {
+  let bot: BotClient;
+  beforeAll(async () => {
+    bot = await BotClient.start();
+  });
+  afterAll(() => bot.close());
+
+  const inGroup = (client: BotClient, person: { aadObjectId: string }, text: string) =>
+    client.post({ ...client.activity(person, { type: 'message', text }), conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', tenantId: '00000000-0000-0000-0000-0000000000001' } });
+
+  it('refresh for the admin who asked only, with a read-only verb', async () => {
+    const { body } = await inGroup(bot, alex, 'where am i');
+    const card = body.activities[0].attachments[0].content;
+    expect(card.refresh).toMatchObject({ action: { type: 'Action.Execute', verb: 'whereAmI' }, userIds: [`29:${ALEX}`] });
+    expect(parseAndRender(card).problems).toEqual([]);
+    const { body: personal } = await bot.post(bot.activity(alex, { type: 'message', text: 'where am i' }));
+    expect(personal.activities[0].attachments[0].content.refresh).toBeUndefined();
+  });
+
+  it('act for whoever clicks them', async () => {
+    const { body } = await inGroup(bot, alex, 'open acme-dental');
+    const card = body.activities[0].attachments[0].content;
+    const crumb = JSON.stringify(card);
+    expect(crumb).toContain('"accountId":"northwind"');
+    // Megan clicks Alex's breadcrumb: she is refused, as herself.
+    const asMegan = await bot.execute(megan, 'open', { accountId: 'northwind' });
+    expect(textOf(asMegan)).toContain('Account not found');
+  });
+});
