@@ -5,6 +5,7 @@ import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { SubscriptionChanges } from './app/subscription-changes';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config';
 import { DirectoryFileError } from './directory/directory-file';
+import { guardDirectory } from './directory/guarded-directory';
 import type { Directory } from './directory/port';
 import { createLog, type Log } from './log';
 import { openStores } from './stores';
@@ -28,13 +29,23 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 2_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
-export async function startServer(config: Config, log: Log = createLog(config.logLevel)): Promise<RunningServer> {
+export interface ServerOptions {
+  readonly log?: Log;
+  /** Wraps the directory the bot uses (fault-injection tests). */
+  readonly decorateDirectory?: (directory: Directory) => Directory;
+  /** How long one action may take before the user is told the directory is unavailable. */
+  readonly turnBudgetMs?: number;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLog(config.logLevel);
   const stores = await openStores(config.directory, (err) => log.error({ err }, 'could not save bot state'));
-  const { directory } = stores;
+  const raw = options.decorateDirectory ? options.decorateDirectory(stores.directory) : stores.directory;
+  const directory = guardDirectory(raw, (method, err) => log.error({ method, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'directory call failed'));
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
-  const router = new ActionRouter({ navigator, subscriptions }, log);
+  const router = new ActionRouter({ navigator, subscriptions }, log, options.turnBudgetMs);
   const bot = new SwitchboardBot({
     router,
     lookup: new AccountLookup(directory, navigator, config.portals),
@@ -159,7 +170,7 @@ async function main(): Promise<void> {
   const log = createLog(config.logLevel);
   let running: RunningServer;
   try {
-    running = await startServer(config, log);
+    running = await startServer(config, { log });
   } catch (error) {
     // A bad directory file is the operator's to fix: say what is wrong, no stack trace.
     console.error(error instanceof DirectoryFileError ? error.message : `Switchboard could not start: ${(error as Error).message}`);

@@ -6,7 +6,8 @@ import { capabilitiesOn, isInScope, mayOpen } from '../domain/permissions';
 import { accountIdFromPortalUrl, portalLinks, type PortalTemplates } from '../domain/portals';
 import type { Directory } from '../directory/port';
 import { refOf, type Navigator } from './navigator';
-import type { AccountCardView } from './views';
+import type { AccountCardView, ScopeChoice } from './views';
+import { foldName } from '../domain/search';
 
 /** Longest query or URL a compose box sends that is worth looking at. */
 const MAX_INPUT = 2048;
@@ -35,6 +36,15 @@ export class AccountLookup {
       if (card) cards.push(card);
     }
     return cards;
+  }
+
+  /** The caller's own scope roots whose name, brand or path contains `text` (the switch picker's typeahead). */
+  async scopeChoices(caller: Caller, text: string, limit: number): Promise<ScopeChoice[]> {
+    const admin = await this.navigator.admin(caller).catch(swallowNotAnAdmin);
+    if (!admin) return [];
+    const wanted = foldName(text);
+    const choices = await this.navigator.scopeChoices(admin);
+    return choices.filter((c) => foldName(`${c.title} ${c.brandName} ${c.pathText}`).includes(wanted)).slice(0, limit);
   }
 
   /** The card a pasted portal URL unfurls into, or undefined when it is not one the caller may see. */

@@ -21,7 +21,7 @@ const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
   },
   unavailable: {
     title: 'The directory is unavailable',
-    nextStep: 'Nothing was changed. Try again in a moment.',
+    nextStep: 'Try again in a moment. If you were confirming a subscription change, press Update Subscriptions again: it applies at most once.',
   },
   tenantNotAllowed: {
     title: 'Switchboard is not available here',

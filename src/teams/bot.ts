@@ -43,6 +43,8 @@ export interface BotDependencies {
 
 /** Compose-box search results per query: Teams shows a short list, and must answer within 5 s. */
 const SEARCH_RESULTS = 10;
+/** Choices one typeahead answer offers. */
+const TYPEAHEAD_RESULTS = 15;
 
 /**
  * The Teams edge: turns activities into action requests, runs them through the router, and
@@ -66,11 +68,8 @@ export class SwitchboardBot extends TeamsActivityHandler {
     this.allowedTenants = new Set(deps.allowedTenants);
 
     this.onMessage(async (context, next) => {
-      const request = this.messageRequest(context);
-      if (request) {
-        const view = await this.runAction(context, request);
-        await context.sendActivity(this.cardMessage(view, refreshFor(view, context)));
-      }
+      const view = await this.runAction(context, this.messageRequest(context));
+      await context.sendActivity(this.cardMessage(view, refreshFor(view, context)));
       await next();
     });
 
@@ -128,7 +127,26 @@ export class SwitchboardBot extends TeamsActivityHandler {
       const card = withRefresh(this.renderer.render(view), refreshFor(view, context));
       return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
     }
-    return super.onInvokeActivity(context);
+    if (context.activity.name === 'application/search') return this.typeahead(context);
+    const response = await super.onInvokeActivity(context);
+    // botbuilder answers invokes nobody handles with 501; it is the request that is unsupported.
+    return response.status === 501 ? { status: 400, body: { error: 'BadRequest', message: `Switchboard does not handle "${context.activity.name}" invokes.` } } : response;
+  }
+
+  /**
+   * The switch picker's typeahead (Data.Query, dataset "scopes") when an admin has too many
+   * accounts for static choices: their own scope roots whose name or path contains the text.
+   */
+  private async typeahead(context: TurnContext): Promise<InvokeResponse> {
+    context.turnState.set(VERB, 'typeahead');
+    const value = isRecord(context.activity.value) ? context.activity.value : {};
+    const text = typeof value.queryText === 'string' ? value.queryText.slice(0, 200) : '';
+    const caller = callerOf(context.activity);
+    const results = value.dataset === 'scopes' && caller ? await this.lookup.scopeChoices(caller, text, TYPEAHEAD_RESULTS).catch(() => []) : [];
+    return {
+      status: 200,
+      body: { type: 'application/vnd.microsoft.search.searchResponse', value: { results: results.map((c) => ({ title: `${c.title} · ${c.brandName}`, value: c.id })) } },
+    };
   }
 
   /** "Find account" in the compose box: account cards the person typing may see, to share in the chat. */
@@ -170,13 +188,15 @@ export class SwitchboardBot extends TeamsActivityHandler {
     };
   }
 
-  /** A typed command (mentions stripped) or an Action.Submit payload; undefined for empty messages. */
-  private messageRequest(context: TurnContext): ActionRequest | undefined {
-    const submitted = actionFromSubmit(context.activity.value);
+  /** A typed command (mentions stripped) or an Action.Submit payload. Every message gets an answer. */
+  private messageRequest(context: TurnContext): ActionRequest {
+    const { value } = context.activity;
+    const submitted = actionFromSubmit(value);
     if (submitted) return submitted;
-    if (isRecord(context.activity.value)) return { verb: 'malformed', data: {} };
+    if (value !== undefined && value !== null) return { verb: 'malformed', data: {} };
     const text = stripMentions(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '');
-    return text ? parseCommand(text) : undefined;
+    // A message with no text (a sticker, an image) gets the list of commands.
+    return text ? parseCommand(text) : { verb: 'help', data: {} };
   }
 
   private async runAction(context: TurnContext, request: ActionRequest): Promise<View> {

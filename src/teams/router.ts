@@ -1,7 +1,7 @@
 import { errorView, unknownCommandView } from '../app/error-view';
 import type { View } from '../app/views';
 import type { Caller } from '../domain/admins';
-import { InvalidActionError, NotAnAdminError } from '../domain/errors';
+import { DirectoryUnavailableError, InvalidActionError, NotAnAdminError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import type { ActionRequest } from './action-request';
 import { accounts } from './handlers/accounts';
@@ -55,10 +55,14 @@ export interface Logger {
   error(details: Record<string, unknown>, message: string): void;
 }
 
+/** Teams gives an invoke about 10 to 15 s; answer well within it even when storage hangs. */
+export const DEFAULT_TURN_BUDGET_MS = 5_000;
+
 export class ActionRouter {
   constructor(
     private readonly services: Services,
     private readonly logger: Logger,
+    private readonly turnBudgetMs = DEFAULT_TURN_BUDGET_MS,
   ) {}
 
   verbs(): string[] {
@@ -72,7 +76,8 @@ export class ActionRouter {
     try {
       if (!handler) throw new InvalidActionError('The card sent an action Switchboard does not understand.');
       if (!caller) throw new NotAnAdminError();
-      const result: HandlerResult = await handler({ caller, position, data: request.data, services: this.services });
+      const run = handler({ caller, position, data: request.data, services: this.services });
+      const result: HandlerResult = await withinBudget(run, this.turnBudgetMs, request.verb);
       return result;
     } catch (error) {
       const view = errorView(error);
@@ -83,4 +88,17 @@ export class ActionRouter {
       return { view };
     }
   }
+}
+
+/**
+ * The handler's answer, or "unavailable" once the budget is spent. A late write still completes
+ * on its own; confirmations carry an idempotency key, so pressing again answers with its result.
+ */
+function withinBudget<T>(work: Promise<T>, budgetMs: number, verb: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DirectoryUnavailableError(new Error(`${verb} took longer than ${budgetMs} ms`))), budgetMs);
+  });
+  work.catch(() => undefined); // a late failure is already answered by the timeout
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

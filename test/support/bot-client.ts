@@ -27,6 +27,11 @@ export class BotClient {
     return new BotClient(await startServer(config), `conv-${randomUUID()}`);
   }
 
+  /** A client for a server the test started itself. */
+  static attach(server: RunningServer): BotClient {
+    return new BotClient(server, `conv-${randomUUID()}`);
+  }
+
   /** Another conversation against the same server. */
   inConversation(conversationId: string): BotClient {
     return new BotClient(this.server, conversationId);

@@ -2,6 +2,7 @@ import { adminKey } from '../../domain/admins';
 import type { DirectoryDocument } from '../../domain/directory-document';
 import { AccountIndex } from '../embedded/account-index';
 import {
+  ADMIN_PARTITION,
   adminDocId,
   auditDocId,
   auditOrderImported,
@@ -84,10 +85,9 @@ export function buildDocuments(doc: DirectoryDocument): DirectoryDocuments {
     })),
     locators: accounts.map((a) => ({ id: locatorDocId(a.id), pk: LOCATOR_PARTITION, type: 'locator', accountId: a.id, rootId: a.rootId })),
     admins: doc.admins.map((admin, ordinal): AdminDoc => {
-      const id = adminDocId(adminKey(admin));
       return {
-        id,
-        pk: id,
+        id: adminDocId(adminKey(admin)),
+        pk: ADMIN_PARTITION,
         type: 'admin',
         ordinal,
         admin,

@@ -8,7 +8,8 @@ import { AccountLookup } from './account-lookup';
 import { searchAccounts } from './account-search';
 import { childrenPage } from './children-pages';
 import type { CosmosContainers } from './containers';
-import { adminDocId, ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { AdminRoster } from './admin-roster';
+import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead, queryPartition } from './point-read';
 import { DEFAULT_DEADLINE_MS, runIdempotent } from './resilience';
 import { SubscriptionChanges } from './subscription-changes';
@@ -17,8 +18,11 @@ import { TtlCache } from './ttl-cache';
 export interface CosmosDirectoryOptions {
   /** How long one call may take before it fails with DirectoryUnavailableError. */
   readonly deadlineMs: number;
-  /** Admins and their roles: a role removed by an import stops working after at most this long. */
-  readonly adminTtlMs: number;
+  /**
+   * How often admins and account roots are refreshed from what changed: a role removed by an
+   * import stops working after at most this long, and an unknown caller is asked again after it.
+   */
+  readonly refreshMs: number;
   /** Whole account documents: a change made by another instance shows here after at most this long. */
   readonly accountTtlMs: number;
   /** Tree data (names, kinds, counts), which only an import changes. */
@@ -30,13 +34,14 @@ export interface CosmosDirectoryOptions {
 /** Rationale for each number in docs/cosmos.md ("Caches"). */
 export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   deadlineMs: DEFAULT_DEADLINE_MS,
-  adminTtlMs: 60_000,
+  refreshMs: 30_000,
   accountTtlMs: 30_000,
   treeTtlMs: 300_000,
   catalogTtlMs: 300_000,
 };
 
-const MAX_ADMINS = 20_000;
+/** Loading the roots of a very large directory on a small throughput budget may take a while. */
+const WARM_UP_DEADLINE_MS = 120_000;
 
 /**
  * The Directory on Azure Cosmos DB (NoSQL API). Same semantics as the embedded directory, with
@@ -48,9 +53,12 @@ const MAX_ADMINS = 20_000;
 export class CosmosDirectory implements Directory {
   private readonly options: CosmosDirectoryOptions;
   private readonly lookup: AccountLookup;
-  private readonly admins: TtlCache<string, { readonly admin: Admin | undefined }>;
+  private readonly admins: AdminRoster;
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
   private readonly changes: SubscriptionChanges;
+  private warming: Promise<void> | undefined;
+  private refresher: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly containers: CosmosContainers,
@@ -59,7 +67,10 @@ export class CosmosDirectory implements Directory {
   ) {
     this.options = { ...DEFAULT_COSMOS_DIRECTORY_OPTIONS, ...options };
     this.lookup = new AccountLookup(containers, this.options);
-    this.admins = new TtlCache(this.options.adminTtlMs, MAX_ADMINS);
+    // Each membership's tree root comes along, so opening a scope root needs no locator read.
+    this.admins = new AdminRoster(containers.lookups, this.options.refreshMs, (doc) => {
+      for (const [accountId, rootId] of Object.entries(doc.roots)) this.lookup.learnRoot(accountId, rootId);
+    });
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.changes = new SubscriptionChanges(containers, this.lookup, (signal) => this.skus(signal), this.options.deadlineMs);
   }
@@ -69,19 +80,38 @@ export class CosmosDirectory implements Directory {
     return this.options.deadlineMs;
   }
 
+  /**
+   * Loads the admins and every account's tree root, then keeps them fresh every `refreshMs` in
+   * the background; the directory answers meanwhile, with point reads. Resolves when the first
+   * load is done. A failed load is left to the next refresh and to point reads, never thrown.
+   */
+  warmUp(): Promise<void> {
+    if (!this.warming) {
+      this.warming = this.refresh(WARM_UP_DEADLINE_MS);
+      this.refresher = setInterval(() => void this.refresh(this.options.refreshMs), this.options.refreshMs);
+      this.refresher.unref();
+    }
+    return this.warming;
+  }
+
+  private refresh(deadlineMs: number): Promise<void> {
+    if (!this.refreshing) {
+      const signal = AbortSignal.timeout(deadlineMs);
+      this.refreshing = Promise.all([this.admins.refresh(signal), this.lookup.refreshRoots(signal)])
+        .catch(() => undefined)
+        .then(() => {
+          this.refreshing = undefined;
+        });
+    }
+    return this.refreshing;
+  }
+
   private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return runIdempotent(this.options.deadlineMs, operation);
   }
 
-  async getAdmin(caller: Caller): Promise<Admin | undefined> {
-    const key = adminKey(caller);
-    const cached = this.admins.get(key);
-    if (cached) return cached.admin;
-    const doc = await this.read((signal) => pointRead<AdminDoc>(this.containers.lookups, adminDocId(key), adminDocId(key), signal));
-    // Each membership's tree root comes along, so opening a scope root needs no locator read.
-    for (const [accountId, rootId] of Object.entries(doc?.roots ?? {})) this.lookup.learnRoot(accountId, rootId);
-    this.admins.set(key, { admin: doc?.admin });
-    return doc?.admin;
+  getAdmin(caller: Caller): Promise<Admin | undefined> {
+    return this.read((signal) => this.admins.get(adminKey(caller), signal));
   }
 
   async getAccount(id: string): Promise<Account | undefined> {
@@ -142,6 +172,8 @@ export class CosmosDirectory implements Directory {
   }
 
   async close(): Promise<void> {
+    if (this.refresher) clearInterval(this.refresher);
+    await this.refreshing;
     this.onClose();
   }
 

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../domain/audit';
 import type { AccountRecord, DirectoryDocument } from '../../domain/directory-document';
 import { buildDocuments } from './build-documents';
 import type { CosmosContainers } from './containers';
-import { asJson, CATALOG_ID, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { ADMIN_PARTITION, asJson, CATALOG_ID, withoutSystemProperties, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead } from './point-read';
 import { runIdempotent } from './resilience';
 
@@ -16,7 +16,6 @@ const MAX_BATCH_BYTES = 1_500_000;
 /** Import and export move many documents per call: give each call longer than a turn. */
 const TRANSFER_DEADLINE_MS = 60_000;
 const PARALLEL_BATCHES = 4;
-const PARALLEL_UPSERTS = 8;
 
 const count = (n: number): string => n.toLocaleString('en-GB');
 
@@ -83,19 +82,26 @@ export async function importDirectory(containers: CosmosContainers, doc: Directo
   await upsertInBatches(containers.accounts, docs.accounts, (d) => d.rootId, 'accounts', progress);
   await upsertInBatches(containers.accounts, docs.audit, (d) => d.rootId, 'audit entries', progress);
   await upsertInBatches(containers.lookups, docs.locators, (d) => d.pk, 'account locators', progress);
-  let admins = 0;
-  await inParallel(docs.admins, PARALLEL_UPSERTS, async (admin) => {
-    await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => containers.lookups.items.upsert(admin, { abortSignal: signal }));
-    admins++;
-    if (admins % 100 === 0 || admins === docs.admins.length) progress(`  admins: ${count(admins)} of ${count(docs.admins.length)}`);
-  });
+  await upsertInBatches(containers.lookups, docs.admins, (d) => d.pk, 'admins', progress);
+  await markRemovedAdmins(containers, new Set(docs.admins.map((a) => a.id)), progress);
   await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => containers.lookups.items.upsert(docs.catalog, { abortSignal: signal }));
   progress('Import complete.');
 }
 
+/**
+ * Admins the file no longer has lose their access: their documents are marked removed rather
+ * than deleted, so that running instances, which refresh the roster by what changed, hear of it.
+ */
+async function markRemovedAdmins(containers: CosmosContainers, kept: ReadonlySet<string>, progress: Progress): Promise<void> {
+  const existing = await readPartition<AdminDoc>(containers.lookups, "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'admin'", ADMIN_PARTITION, [{ name: '@pk', value: ADMIN_PARTITION }], () => undefined);
+  const gone = existing.filter((doc) => !kept.has(doc.id) && !doc.removed).map((doc): AdminDoc => ({ ...withoutSystemProperties(doc), removed: true }));
+  if (gone.length === 0) return;
+  await upsertInBatches(containers.lookups, gone, (d) => d.pk, 'admins no longer in the file, access removed', progress);
+}
+
 /** Reads a whole partition page by page (continuation tokens), reporting as it goes. */
-async function readPartition<T>(container: Container, sql: string, partitionKey: string | undefined, parameters: { name: string; value: string }[], onPage: (n: number) => void): Promise<T[]> {
-  const iterator = container.items.query<T>({ query: sql, parameters }, { ...(partitionKey !== undefined ? { partitionKey } : {}), maxItemCount: 1000 });
+async function readPartition<T>(container: Container, sql: string, partitionKey: string, parameters: { name: string; value: string }[], onPage: (n: number) => void): Promise<T[]> {
+  const iterator = container.items.query<T>({ query: sql, parameters }, { partitionKey, maxItemCount: 1000 });
   const all: T[] = [];
   while (iterator.hasMoreResults()) {
     const page = await runIdempotent(TRANSFER_DEADLINE_MS, () => iterator.fetchNext());
@@ -140,9 +146,8 @@ function toRecord(doc: AccountDoc): AccountRecord {
 
 /**
  * Reads the directory back into the directory file format, in the order it was imported, with
- * every change applied since. Accounts and audit entries are read tree by tree (partition-scoped
- * queries); admins are the one cross-partition query Switchboard makes, acceptable for an
- * offline export and never made while serving users.
+ * every change applied since. Accounts and audit entries are read tree by tree, admins from
+ * their partition: partition-scoped queries, paged with continuation tokens.
  */
 export async function exportDirectory(containers: CosmosContainers, progress: Progress): Promise<DirectoryDocument> {
   const catalog = await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal));
@@ -158,7 +163,9 @@ export async function exportDirectory(containers: CosmosContainers, progress: Pr
       else if (d.type === 'audit') audit.push(d);
     }
   }
-  const admins = await readPartition<AdminDoc>(containers.lookups, "SELECT * FROM c WHERE c.type = 'admin'", undefined, [], (n) => progress(`  admins: ${count(n)}`));
+  const admins = (
+    await readPartition<AdminDoc>(containers.lookups, "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'admin'", ADMIN_PARTITION, [{ name: '@pk', value: ADMIN_PARTITION }], (n) => progress(`  admins: ${count(n)}`))
+  ).filter((a) => !a.removed);
   accounts.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
   admins.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
   progress(`Exported ${count(accounts.length)} accounts, ${count(admins.length)} admins, ${count(audit.length)} audit entries.`);

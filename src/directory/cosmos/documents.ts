@@ -75,12 +75,15 @@ export interface AuditDoc {
 
 export interface AdminDoc {
   readonly id: string;
-  readonly pk: string;
+  /** All admins share one logical partition, so the whole roster is one partition-scoped query. */
+  readonly pk: typeof ADMIN_PARTITION;
   readonly type: 'admin';
   readonly ordinal: number;
   readonly admin: AdminRecord;
-  /** Tree root of each membership's account, so the first turn needs no locator read. */
+  /** Tree root of each membership's account, so opening a scope root needs no locator read. */
   readonly roots: Readonly<Record<string, string>>;
+  /** Set by an import whose file no longer has this admin: kept, so running instances hear of it. */
+  readonly removed?: boolean;
 }
 
 export interface LocatorDoc {
@@ -101,6 +104,7 @@ export interface CatalogDoc {
 }
 
 export const CATALOG_ID = 'catalog';
+export const ADMIN_PARTITION = 'admins';
 /** Locators share one logical partition: small, read only on a cache miss, written in batches of 100. */
 export const LOCATOR_PARTITION = 'locators';
 

@@ -43,6 +43,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
       throw new CosmosSetupError([`database "${settings.database}" at ${settings.endpoint} holds no directory yet: import one with "npm run directory -- import <file>"`]);
     }
     const directory = new CosmosDirectory(containers, options?.directory, () => client.dispose());
+    void directory.warmUp();
     const state = new CosmosStorage(containers.state, directory.deadlineMs);
     return {
       directory,
