@@ -1,5 +1,5 @@
 // Switchboard on Azure: a user-assigned managed identity that is both the bot's identity and the
-// app's Cosmos DB identity, a Linux web app (Node 20 LTS), an Azure Bot with the Teams channel,
+// app's Cosmos DB identity, a Linux web app (Node 22 LTS: Node 20 left support in April 2026), an Azure Bot with the Teams channel,
 // Cosmos DB (NoSQL) with local (key) auth disabled and data-plane RBAC, and Application Insights.
 //
 // Not compiled on the machine it was written on: run `az bicep build -f deploy/main.bicep` and
@@ -276,7 +276,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       // The compiled app; `npm start` would rebuild first (prestart) and needs devDependencies.
       appCommandLine: 'node dist/src/server.js'
       alwaysOn: true
@@ -333,7 +333,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           // Read on Windows plans only; on Linux linuxFxVersion chooses the runtime.
           name: 'WEBSITE_NODE_DEFAULT_VERSION'
-          value: '~20'
+          value: '~22'
         }
         {
           // A zip deployment of the sources is built on App Service (Oryx).

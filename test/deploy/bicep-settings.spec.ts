@@ -216,7 +216,7 @@ describe('the checks fail on a broken template', () => {
   });
 
   it('when the web app runs another Node version or skips the health check', () => {
-    const node18 = bicep.replace("'NODE|20-lts'", "'NODE|18-lts'").replace("healthCheckPath: '/healthz'", "healthCheckPath: '/'");
+    const node18 = bicep.replace("'NODE|22-lts'", "'NODE|18-lts'").replace("healthCheckPath: '/healthz'", "healthCheckPath: '/'");
     expect(siteProblems(node18, ROOT)).toEqual([expect.stringContaining('linuxFxVersion'), expect.stringContaining('healthCheckPath')]);
   });
 });

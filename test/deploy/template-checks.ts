@@ -140,7 +140,7 @@ export function siteProblems(src: string, projectRoot: string): string[] {
   };
   expect('kind', at(site.body, 'kind'), "'app,linux'");
   expect('httpsOnly', at(site.body, 'properties', 'httpsOnly'), 'true');
-  expect('linuxFxVersion', at(config, 'linuxFxVersion'), "'NODE|20-lts'");
+  expect('linuxFxVersion', at(config, 'linuxFxVersion'), "'NODE|22-lts'");
   expect('minTlsVersion', at(config, 'minTlsVersion'), "'1.2'");
   expect('ftpsState', at(config, 'ftpsState'), "'Disabled'");
   expect('alwaysOn', at(config, 'alwaysOn'), 'true');
