@@ -36,7 +36,7 @@ async function startBot(directory: Partial<CosmosDirectoryOptions> = {}): Promis
   admin.dispose();
   const counter = new RequestCounter();
   setCosmosTestOptions(standIn.options({ plugins: [counter.plugin], directory }));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database });
   let cosmos: CosmosDirectory | undefined;
   const server = await startServer(config, {
     decorateDirectory: (opened) => {

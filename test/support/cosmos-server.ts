@@ -49,6 +49,57 @@ export class RequestCounter {
   }
 }
 
+/** A fault the injector plays instead of, or after, one matching request. */
+export type Fault =
+  /** The service answers 429 with a retry-after: nothing was applied. */
+  | { readonly kind: 'throttled'; readonly retryAfterMs: number }
+  /** The service answers with this status: nothing was applied. */
+  | { readonly kind: 'status'; readonly status: number }
+  /** The request reaches the service and is applied, but its response is lost on the way back. */
+  | { readonly kind: 'lost-response' };
+
+/**
+ * Plays faults in the client's pipeline for requests matching a predicate, counting every
+ * request it sees: how 429s, transient errors and ambiguous write failures are exercised
+ * against the stand-in, which never produces them itself.
+ */
+export class FaultInjector {
+  private readonly planned: { readonly matches: (operation: string, path: string) => boolean; readonly fault: Fault; remaining: number }[] = [];
+  readonly sent: string[] = [];
+  readonly plugin: PluginConfig = {
+    on: 'request',
+    plugin: async (context, _diagnostics, next) => {
+      const operation = String(context.operationType ?? '');
+      const path = context.path ?? '';
+      this.sent.push(`${operation} ${path}`);
+      const plan = this.planned.find((p) => p.remaining > 0 && p.matches(operation, path));
+      if (!plan) return next(context);
+      plan.remaining--;
+      const { fault } = plan;
+      if (fault.kind === 'lost-response') {
+        await next(context);
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      if (fault.kind === 'throttled') throw Object.assign(new Error('Request rate is large'), { code: 429, retryAfterInMs: fault.retryAfterMs, headers: {} });
+      throw Object.assign(new Error(`injected ${fault.status}`), { code: fault.status, headers: {} });
+    },
+  };
+
+  /** Plays `fault` for the next `times` requests whose operation type is `operation` (read, query, batch, replace, upsert...). */
+  inject(operation: string, fault: Fault, times = 1, pathIncludes = ''): void {
+    this.planned.push({ matches: (op, path) => op === operation && path.includes(pathIncludes), fault, remaining: times });
+  }
+
+  count(operation: string): number {
+    return this.sent.filter((s) => s.startsWith(`${operation} `)).length;
+  }
+
+  reset(): void {
+    this.planned.length = 0;
+    this.sent.length = 0;
+  }
+}
+
 type ProxyMode = 'pass' | 'reset' | 'hang';
 
 /**

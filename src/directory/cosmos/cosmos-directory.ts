@@ -11,13 +11,15 @@ import type { CosmosContainers } from './containers';
 import { AdminRoster } from './admin-roster';
 import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead, queryPartition } from './point-read';
-import { DEFAULT_DEADLINE_MS, runIdempotent } from './resilience';
+import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
 import { SubscriptionChanges } from './subscription-changes';
 import { TtlCache } from './ttl-cache';
 
 export interface CosmosDirectoryOptions {
   /** How long one call may take before it fails with DirectoryUnavailableError. */
   readonly deadlineMs: number;
+  /** After Cosmos DB was found unreachable, calls fail at once for this long (then one probes). */
+  readonly coolDownMs: number;
   /**
    * How often admins and account roots are refreshed from what changed: a role removed by an
    * import stops working after at most this long, and an unknown caller is asked again after it.
@@ -34,6 +36,7 @@ export interface CosmosDirectoryOptions {
 /** Rationale for each number in docs/cosmos.md ("Caches"). */
 export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   deadlineMs: DEFAULT_DEADLINE_MS,
+  coolDownMs: DEFAULT_COOL_DOWN_MS,
   refreshMs: 30_000,
   accountTtlMs: 30_000,
   treeTtlMs: 300_000,
@@ -56,6 +59,8 @@ export class CosmosDirectory implements Directory {
   private readonly admins: AdminRoster;
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
   private readonly changes: SubscriptionChanges;
+  /** How this directory calls Cosmos DB; the state storage of the same client shares it. */
+  readonly calls: CallPolicy;
   private warming: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -72,13 +77,10 @@ export class CosmosDirectory implements Directory {
       for (const [accountId, rootId] of Object.entries(doc.roots)) this.lookup.learnRoot(accountId, rootId);
     });
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
-    this.changes = new SubscriptionChanges(containers, this.lookup, (signal) => this.skus(signal), this.options.deadlineMs);
+    this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
+    this.changes = new SubscriptionChanges(containers, this.lookup, (signal) => this.skus(signal), this.calls);
   }
 
-  /** How long a call may take before it reports the directory unavailable. */
-  get deadlineMs(): number {
-    return this.options.deadlineMs;
-  }
 
   /**
    * Loads the admins and every account's tree root, then keeps them fresh every `refreshMs` in
@@ -107,7 +109,7 @@ export class CosmosDirectory implements Directory {
   }
 
   private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return runIdempotent(this.options.deadlineMs, operation);
+    return this.calls.retrying(operation);
   }
 
   getAdmin(caller: Caller): Promise<Admin | undefined> {

@@ -5,7 +5,7 @@ import { buildDocuments } from './build-documents';
 import type { CosmosContainers } from './containers';
 import { ADMIN_PARTITION, asJson, CATALOG_ID, withoutSystemProperties, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead } from './point-read';
-import { runIdempotent } from './resilience';
+import { CallPolicy } from './resilience';
 
 /** Progress lines for a person watching an import or export. */
 export type Progress = (line: string) => void;
@@ -15,6 +15,8 @@ const MAX_BATCH_OPERATIONS = 100;
 const MAX_BATCH_BYTES = 1_500_000;
 /** Import and export move many documents per call: give each call longer than a turn. */
 const TRANSFER_DEADLINE_MS = 60_000;
+/** Each batch is an upsert, safe to repeat; no fail-fast period for a one-off operator tool. */
+const transfer = new CallPolicy(TRANSFER_DEADLINE_MS, 0);
 const PARALLEL_BATCHES = 4;
 
 const count = (n: number): string => n.toLocaleString('en-GB');
@@ -61,7 +63,7 @@ async function upsertInBatches<T extends object>(container: Container, docs: rea
   let done = 0;
   await inParallel(chunksByPartition(docs, partitionOf), PARALLEL_BATCHES, async ({ partitionKey, docs: chunk }) => {
     const operations: OperationInput[] = chunk.map((doc) => ({ operationType: 'Upsert', partitionKey, resourceBody: asJson(doc) }));
-    const response = await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => container.items.batch(operations, partitionKey, { abortSignal: signal }));
+    const response = await transfer.retrying((signal) => container.items.batch(operations, partitionKey, { abortSignal: signal }));
     const failed = (response.result ?? []).filter((op) => op.statusCode >= 400);
     if (failed.length > 0 || !response.result) {
       throw new Error(`Writing ${label} to partition "${partitionKey}" failed: ${failed.map((op) => op.statusCode).join(', ') || `status ${String(response.code)}`}`);
@@ -84,7 +86,7 @@ export async function importDirectory(containers: CosmosContainers, doc: Directo
   await upsertInBatches(containers.lookups, docs.locators, (d) => d.pk, 'account locators', progress);
   await upsertInBatches(containers.lookups, docs.admins, (d) => d.pk, 'admins', progress);
   await markRemovedAdmins(containers, new Set(docs.admins.map((a) => a.id)), progress);
-  await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => containers.lookups.items.upsert(docs.catalog, { abortSignal: signal }));
+  await transfer.retrying((signal) => containers.lookups.items.upsert(docs.catalog, { abortSignal: signal }));
   progress('Import complete.');
 }
 
@@ -104,7 +106,7 @@ async function readPartition<T>(container: Container, sql: string, partitionKey:
   const iterator = container.items.query<T>({ query: sql, parameters }, { partitionKey, maxItemCount: 1000 });
   const all: T[] = [];
   while (iterator.hasMoreResults()) {
-    const page = await runIdempotent(TRANSFER_DEADLINE_MS, () => iterator.fetchNext());
+    const page = await transfer.retrying(() => iterator.fetchNext());
     all.push(...page.resources);
     onPage(all.length);
   }
@@ -150,7 +152,7 @@ function toRecord(doc: AccountDoc): AccountRecord {
  * their partition: partition-scoped queries, paged with continuation tokens.
  */
 export async function exportDirectory(containers: CosmosContainers, progress: Progress): Promise<DirectoryDocument> {
-  const catalog = await runIdempotent(TRANSFER_DEADLINE_MS, (signal) => pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal));
+  const catalog = await transfer.retrying((signal) => pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal));
   if (!catalog) throw new Error('Nothing to export: no directory has been imported into this database.');
   const accounts: AccountDoc[] = [];
   const audit: AuditDoc[] = [];

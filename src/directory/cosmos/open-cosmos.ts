@@ -44,7 +44,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     }
     const directory = new CosmosDirectory(containers, options?.directory, () => client.dispose());
     void directory.warmUp();
-    const state = new CosmosStorage(containers.state, directory.deadlineMs);
+    const state = new CosmosStorage(containers.state, directory.calls);
     return {
       directory,
       state,

@@ -6,13 +6,21 @@ import { DirectoryUnavailableError, SwitchboardError } from '../../domain/errors
  */
 export const DEFAULT_DEADLINE_MS = 4500;
 
-/** Pauses between attempts of a read that failed transiently (the SDK retries 429s itself). */
-const READ_RETRY_DELAYS_MS = [100, 300, 700];
+/**
+ * After a call waited in vain for Cosmos DB, calls fail at once for this long instead of each
+ * waiting out its own deadline: a turn makes several calls (state, directory), and the user
+ * should get the "unavailable" card after one wait, not three. The first call after it probes
+ * again, so service resumes by itself within this long of the server coming back.
+ */
+export const DEFAULT_COOL_DOWN_MS = 5000;
+
+/** Pauses between attempts of a call that failed transiently (the SDK retries 429s itself). */
+const RETRY_DELAYS_MS = [100, 300, 700];
 
 /** Statuses that are answers about the data, not about the service's health. */
 const ANSWER_STATUSES = new Set([400, 404, 409, 412, 413]);
 
-/** Transient statuses worth another attempt for a read: timeout, retry-with, server errors. */
+/** Transient statuses worth another attempt: timeout, gone, retry-with, server errors. */
 const TRANSIENT_STATUSES = new Set([408, 410, 449, 500, 502, 503, 504]);
 
 export function statusOf(error: unknown): number | string | undefined {
@@ -30,9 +38,28 @@ export function isUnavailable(error: unknown): boolean {
 
 function isTransient(error: unknown): boolean {
   const status = statusOf(error);
-  if (typeof status === 'number') return TRANSIENT_STATUSES.has(status);
   // No HTTP status: a network failure (ECONNRESET, ECONNREFUSED, REQUEST_SEND_ERROR, TimeoutError).
-  return true;
+  return typeof status === 'number' ? TRANSIENT_STATUSES.has(status) : true;
+}
+
+/**
+ * Settles with `work`, or rejects as soon as `signal` aborts even if `work` does not listen (the
+ * SDK does not pass the signal to every request it makes, such as a query plan). Whatever `work`
+ * does afterwards is ignored: for a read that is harmless, and a write sent once is exactly the
+ * ambiguous case its idempotency key is for.
+ */
+function withinDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(deadlineError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(deadlineError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function deadlineError(): Error {
+  return Object.assign(new Error('Cosmos DB did not answer in time'), { name: 'AbortError', code: 'DEADLINE' });
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -45,40 +72,77 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 /**
- * Runs a read (or an idempotent write, such as an upsert) against Cosmos DB under a deadline,
- * retrying transient failures while time remains: repeating it cannot apply anything twice. Unavailability becomes DirectoryUnavailableError so the user
- * gets the "directory is unavailable" card; answers (404, 412...) pass through unchanged.
+ * How Switchboard calls Cosmos DB: every call under a deadline, unavailability reported as
+ * DirectoryUnavailableError (so the user gets the "directory is unavailable" card), answers
+ * (404, 409, 412...) passed through, and a short fail-fast period after an outage is seen.
+ * One policy is shared by the directory and the state storage of a client.
  */
-export async function runIdempotent<T>(deadlineMs: number, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(deadlineMs);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await operation(signal);
-    } catch (error) {
-      const delay = READ_RETRY_DELAYS_MS[attempt];
-      if (delay !== undefined && !signal.aborted && isTransient(error) && isUnavailable(error)) {
-        await sleep(delay, signal);
-        if (!signal.aborted) continue;
+export class CallPolicy {
+  private failFastUntil = 0;
+
+  constructor(
+    readonly deadlineMs = DEFAULT_DEADLINE_MS,
+    private readonly coolDownMs = DEFAULT_COOL_DOWN_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * A read, or a write that is safe to repeat (an upsert): transient failures are retried while
+   * the deadline allows, since repeating it cannot apply anything twice.
+   */
+  async retrying<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.admit();
+    const started = this.now();
+    const signal = AbortSignal.timeout(this.deadlineMs);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.succeeded(await withinDeadline(operation(signal), signal));
+      } catch (error) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (delay !== undefined && !signal.aborted && isTransient(error) && isUnavailable(error)) {
+          await sleep(delay, signal);
+          if (!signal.aborted) continue;
+        }
+        throw this.failed(error, started);
       }
-      throw translate(error);
     }
   }
-}
 
-/**
- * Runs one write under a deadline, never repeating it here: after an ambiguous failure (a
- * timeout, a reset connection) the write may or may not have been applied, and only a retry that
- * carries the same idempotency key (an ETag or an action id) can find out safely.
- */
-export async function runOnce<T>(deadlineMs: number, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(deadlineMs);
-  try {
-    return await operation(signal);
-  } catch (error) {
-    throw translate(error);
+  /**
+   * A write sent at most once: after an ambiguous failure (a timeout, a reset connection) it may
+   * or may not have been applied, and only a retry carrying the same idempotency key (an ETag or
+   * an action id) can find out safely. The SDK itself retries only 429s, which were not applied.
+   */
+  async once<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.admit();
+    const started = this.now();
+    const signal = AbortSignal.timeout(this.deadlineMs);
+    try {
+      return this.succeeded(await withinDeadline(operation(signal), signal));
+    } catch (error) {
+      throw this.failed(error, started);
+    }
   }
-}
 
-function translate(error: unknown): unknown {
-  return isUnavailable(error) ? new DirectoryUnavailableError(error) : error;
+  private admit(): void {
+    if (this.now() < this.failFastUntil) {
+      throw new DirectoryUnavailableError(new Error('Cosmos DB did not answer a moment ago; not asking again yet'));
+    }
+  }
+
+  private succeeded<T>(value: T): T {
+    this.failFastUntil = 0;
+    return value;
+  }
+
+  private failed(error: unknown, started: number): unknown {
+    if (!isUnavailable(error)) {
+      this.failFastUntil = 0; // it answered
+      return error;
+    }
+    // Only a call that had to wait trips the fail-fast period: one lost response is not an outage.
+    const now = this.now();
+    if (this.coolDownMs > 0 && now - started >= this.deadlineMs / 2) this.failFastUntil = now + this.coolDownMs;
+    return new DirectoryUnavailableError(error);
+  }
 }

@@ -7,7 +7,7 @@ import type { AccountLookup } from './account-lookup';
 import type { CosmosContainers } from './containers';
 import { asJson, auditDocId, auditOrderApplied, toAccount, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
 import { pointRead } from './point-read';
-import { runIdempotent, runOnce } from './resilience';
+import type { CallPolicy } from './resilience';
 
 const ok = (op: OperationResponse | undefined): boolean => op !== undefined && op.statusCode >= 200 && op.statusCode < 300;
 
@@ -23,7 +23,7 @@ export class SubscriptionChanges {
     private readonly containers: CosmosContainers,
     private readonly lookup: AccountLookup,
     private readonly knownSkus: (signal: AbortSignal) => Promise<ReadonlySet<string>>,
-    private readonly deadlineMs: number,
+    private readonly calls: CallPolicy,
   ) {}
 
   async apply(change: SubscriptionChange): Promise<ChangeOutcome> {
@@ -31,7 +31,7 @@ export class SubscriptionChanges {
     const actionId = change.entry.actionId;
     // The account, fresh, and the action's audit entry: replays are recognised first, whatever
     // version they carry, as in the embedded directory.
-    const [doc, earlier] = await runIdempotent(this.deadlineMs, async (signal) => {
+    const [doc, earlier] = await this.calls.retrying(async (signal) => {
       const account = await this.lookup.doc(accountId, signal, true);
       return [account, account ? await this.readAudit(account.rootId, accountId, actionId, signal) : undefined] as const;
     });
@@ -39,7 +39,7 @@ export class SubscriptionChanges {
     if (earlier) return { status: 'replayed', account: toAccount(doc), entry: earlier };
     if (doc.version !== change.expectedVersion) return { status: 'conflict', account: toAccount(doc) };
 
-    const skus = await runIdempotent(this.deadlineMs, (signal) => this.knownSkus(signal));
+    const skus = await this.calls.retrying((signal) => this.knownSkus(signal));
     const problems = subscriptionListIssues(change.subscriptions, skus, 'subscriptions');
     if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
 
@@ -57,7 +57,7 @@ export class SubscriptionChanges {
     };
     // Not retried after an ambiguous failure: the same action id, sent again by the user or by
     // Teams, finds its audit entry if this batch did land, and is answered as a replay.
-    const response = await runOnce(this.deadlineMs, (signal) =>
+    const response = await this.calls.once((signal) =>
       this.containers.accounts.items.batch(
         [
           { operationType: 'Replace', id: doc.id, partitionKey: doc.rootId, ifMatch: doc._etag, resourceBody: asJson(next) },
@@ -80,7 +80,7 @@ export class SubscriptionChanges {
 
   /** Someone changed the account first: perhaps this very action, from a double click. */
   private async settle(accountId: string, actionId: string): Promise<ChangeOutcome> {
-    return runIdempotent(this.deadlineMs, async (signal) => {
+    return this.calls.retrying(async (signal) => {
       const doc = await this.lookup.doc(accountId, signal, true);
       if (!doc) throw new AccountNotFoundError(accountId);
       const earlier = await this.readAudit(doc.rootId, accountId, actionId, signal);
@@ -89,7 +89,7 @@ export class SubscriptionChanges {
   }
 
   async find(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
-    return runIdempotent(this.deadlineMs, async (signal) => {
+    return this.calls.retrying(async (signal) => {
       const rootId = await this.lookup.rootOf(accountId, signal);
       return rootId === undefined ? undefined : this.readAudit(rootId, accountId, actionId, signal);
     });

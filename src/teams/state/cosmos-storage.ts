@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import type { Storage, StoreItems } from 'botbuilder';
 import { itemIdFor } from '../../directory/cosmos/cosmos-ids';
 import { pointRead } from '../../directory/cosmos/point-read';
-import { DEFAULT_DEADLINE_MS, runIdempotent, runOnce, statusOf } from '../../directory/cosmos/resilience';
+import { CallPolicy, statusOf } from '../../directory/cosmos/resilience';
 
 /** One state item: the botbuilder key (ids are escaped or hashed forms of it) and its value. */
 interface StateDoc {
@@ -33,7 +33,8 @@ const conflict = (key: string): StorageConflictError => new StorageConflictError
 export class CosmosStorage implements Storage {
   constructor(
     private readonly container: Container,
-    private readonly deadlineMs = DEFAULT_DEADLINE_MS,
+    /** Shared with the directory of the same client, so one outage is noticed once. */
+    private readonly calls = new CallPolicy(),
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -41,7 +42,7 @@ export class CosmosStorage implements Storage {
     await Promise.all(
       keys.map(async (key) => {
         const id = itemIdFor(key);
-        const doc = await runIdempotent(this.deadlineMs, (signal) => pointRead<StateDoc>(this.container, id, id, signal));
+        const doc = await this.calls.retrying((signal) => pointRead<StateDoc>(this.container, id, id, signal));
         if (doc && doc.key === key) found[key] = { ...doc.value, eTag: doc._etag };
       }),
     );
@@ -58,12 +59,12 @@ export class CosmosStorage implements Storage {
     const doc: StateDoc = { id, key, value };
     if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
       // Last writer wins, as asked: an upsert, safe to repeat.
-      await runIdempotent(this.deadlineMs, (signal) => this.container.items.upsert(doc, { abortSignal: signal }));
+      await this.calls.retrying((signal) => this.container.items.upsert(doc, { abortSignal: signal }));
       return;
     }
     // Conditional on the eTag the caller read; not repeated after an ambiguous failure, since a
     // repeat of a write that did land would be refused as a conflict.
-    await runOnce(this.deadlineMs, async (signal) => {
+    await this.calls.once(async (signal) => {
       try {
         await this.container.item(id, id).replace(doc, { accessCondition: { type: 'IfMatch', condition: eTag }, abortSignal: signal });
       } catch (error) {
@@ -85,7 +86,7 @@ export class CosmosStorage implements Storage {
     await Promise.all(
       keys.map(async (key) => {
         const id = itemIdFor(key);
-        await runIdempotent(this.deadlineMs, async (signal) => {
+        await this.calls.retrying(async (signal) => {
           try {
             await this.container.item(id, id).delete({ abortSignal: signal });
           } catch (error) {
