@@ -162,6 +162,8 @@ export interface CosmosStandIn {
   readonly agent: https.Agent;
   /** Settings as loadConfig would give them for DIRECTORY=cosmos with a key. */
   settings(database: string, endpoint?: string): CosmosSettings;
+  /** Calls `listener` with the Authorization header of every request the stand-in receives, until the returned function is called. */
+  watchAuthorization(listener: (authorization: string) => void): () => void;
   /** Connection options for the stand-in (its agent, no endpoint discovery), plus extras. */
   options(extra?: CosmosStoreOptions): CosmosStoreOptions;
   close(): Promise<void>;
@@ -181,6 +183,11 @@ export async function startCosmosStandIn(): Promise<CosmosStandIn> {
     agent,
     settings: (database, at = endpoint) => ({ kind: 'cosmos', endpoint: at, database, key: STAND_IN_KEY, managedIdentityClientId: undefined }),
     options: (extra = {}) => ({ agent, enableEndpointDiscovery: false, ...extra }),
+    watchAuthorization(listener) {
+      const onRequest = (request: { headers: Record<string, string | string[] | undefined> }): void => listener(decodeURIComponent(String(request.headers.authorization ?? '')));
+      server.on('request', onRequest);
+      return () => server.off('request', onRequest);
+    },
     async close() {
       agent.destroy();
       server.closeAllConnections();

@@ -14,6 +14,8 @@ export interface CosmosConnectionOverrides {
   readonly plugins?: readonly PluginConfig[];
   /** Off for a single-endpoint stand-in, which has no regions to discover. */
   readonly enableEndpointDiscovery?: boolean;
+  /** An Entra ID credential to use instead of the one the settings choose (tests). */
+  readonly credential?: TokenCredential;
 }
 
 /**
@@ -40,7 +42,7 @@ export function createCosmosClient(settings: CosmosSettings, overrides: CosmosCo
   const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: settings.endpoint,
     // An account key only when configured, which config.ts refuses in production.
-    ...(settings.key ? { key: settings.key } : { aadCredentials: credentialFor(settings) }),
+    ...(settings.key ? { key: settings.key } : { aadCredentials: overrides.credential ?? credentialFor(settings) }),
     connectionPolicy: {
       requestTimeout: REQUEST_TIMEOUT_MS,
       enableEndpointDiscovery: overrides.enableEndpointDiscovery ?? true,

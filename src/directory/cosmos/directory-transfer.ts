@@ -1,9 +1,9 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import type { AuditEntry } from '../../domain/audit';
 import type { AccountRecord, DirectoryDocument } from '../../domain/directory-document';
-import { buildDocuments } from './build-documents';
+import { buildDocuments, type DirectoryDocuments } from './build-documents';
 import type { CosmosContainers } from './containers';
-import { ADMIN_PARTITION, asJson, CATALOG_ID, withoutSystemProperties, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { ADMIN_PARTITION, asJson, CATALOG_ID, LOCATOR_PARTITION, withoutSystemProperties, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead } from './point-read';
 import { CallPolicy } from './resilience';
 
@@ -58,34 +58,80 @@ async function inParallel<T>(items: readonly T[], parallel: number, work: (item:
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 }
 
-/** Upserts documents in per-partition batches; upserts make a re-run safe. */
-async function upsertInBatches<T extends object>(container: Container, docs: readonly T[], partitionOf: (doc: T) => string, label: string, progress: Progress): Promise<void> {
+/** Writes in per-partition transactional batches, a few at a time, reporting progress. */
+async function writeInBatches<T extends object>(
+  container: Container,
+  items: readonly T[],
+  partitionOf: (item: T) => string,
+  operationFor: (item: T, partitionKey: string) => OperationInput,
+  label: string,
+  progress: Progress,
+): Promise<void> {
   let done = 0;
-  await inParallel(chunksByPartition(docs, partitionOf), PARALLEL_BATCHES, async ({ partitionKey, docs: chunk }) => {
-    const operations: OperationInput[] = chunk.map((doc) => ({ operationType: 'Upsert', partitionKey, resourceBody: asJson(doc) }));
+  await inParallel(chunksByPartition(items, partitionOf), PARALLEL_BATCHES, async ({ partitionKey, docs: chunk }) => {
+    const operations = chunk.map((item) => operationFor(item, partitionKey));
     const response = await transfer.retrying((signal) => container.items.batch(operations, partitionKey, { abortSignal: signal }));
-    const failed = (response.result ?? []).filter((op) => op.statusCode >= 400);
+    // A delete of something already gone is done: a re-run after a failure must not stop on it.
+    const failed = (response.result ?? []).filter((op) => op.statusCode >= 400 && !(op.statusCode === 404 && operations[0]?.operationType === 'Delete'));
     if (failed.length > 0 || !response.result) {
       throw new Error(`Writing ${label} to partition "${partitionKey}" failed: ${failed.map((op) => op.statusCode).join(', ') || `status ${String(response.code)}`}`);
     }
     done += chunk.length;
-    progress(`  ${label}: ${count(done)} of ${count(docs.length)}`);
+    progress(`  ${label}: ${count(done)} of ${count(items.length)}`);
   });
 }
 
+/** Upserts documents in per-partition batches; upserts make a re-run safe. */
+function upsertInBatches<T extends object>(container: Container, docs: readonly T[], partitionOf: (doc: T) => string, label: string, progress: Progress): Promise<void> {
+  return writeInBatches(container, docs, partitionOf, (doc, partitionKey) => ({ operationType: 'Upsert', partitionKey, resourceBody: asJson(doc) }), label, progress);
+}
+
+function deleteInBatches(container: Container, items: readonly { id: string; partitionKey: string }[], label: string, progress: Progress): Promise<void> {
+  return writeInBatches(container, items, (item) => item.partitionKey, (item, partitionKey) => ({ operationType: 'Delete', id: item.id, partitionKey }), label, progress);
+}
+
 /**
- * Loads a validated directory file into Cosmos DB. Everything is an upsert, so a re-run (after
- * a failure, or with a corrected file) is safe. The catalogue is written last: until it is there
- * the app reports the directory as not imported rather than serving half of it.
+ * Accounts the file no longer has, or has under another tree, are deleted from where they were
+ * (their audit entries stay, as history), and so are the locators of accounts gone altogether:
+ * a running instance that still remembers the old tree reads nothing there and asks the locator
+ * again. Done after the new documents are written, so no account is ever missing meanwhile.
+ */
+async function removeAccountsNotInFile(containers: CosmosContainers, docs: DirectoryDocuments, previousRoots: readonly string[], progress: Progress): Promise<void> {
+  const rootOf = new Map(docs.accounts.map((a) => [a.id, a.rootId]));
+  const stale: { id: string; partitionKey: string }[] = [];
+  for (const rootId of new Set([...previousRoots, ...docs.catalog.rootIds])) {
+    const ids = await readPartition<{ id: string }>(containers.accounts, "SELECT c.id FROM c WHERE c.rootId = @root AND c.type = 'account'", rootId, [{ name: '@root', value: rootId }], () => undefined);
+    for (const { id } of ids) if (rootOf.get(id) !== rootId) stale.push({ id, partitionKey: rootId });
+  }
+  const locators = await readPartition<{ id: string; accountId: string }>(
+    containers.lookups,
+    "SELECT c.id, c.accountId FROM c WHERE c.pk = @pk AND c.type = 'locator'",
+    LOCATOR_PARTITION,
+    [{ name: '@pk', value: LOCATOR_PARTITION }],
+    () => undefined,
+  );
+  const goneLocators = locators.filter((l) => !rootOf.has(l.accountId)).map((l) => ({ id: l.id, partitionKey: LOCATOR_PARTITION }));
+  if (stale.length > 0) await deleteInBatches(containers.accounts, stale, 'accounts no longer in the file (or moved to another tree), removed', progress);
+  if (goneLocators.length > 0) await deleteInBatches(containers.lookups, goneLocators, 'locators of removed accounts, removed', progress);
+}
+
+/**
+ * Makes the database hold the directory of a validated file. Documents are upserted, so a re-run
+ * (after a failure, or with a corrected file) is safe; what the file no longer has is removed
+ * afterwards (accounts deleted, admins marked removed). The catalogue is written last: before the
+ * first import completes the app reports the directory as not imported rather than serving half
+ * of it. Subscriptions and versions are the file's: export first to keep changes made since.
  */
 export async function importDirectory(containers: CosmosContainers, doc: DirectoryDocument, progress: Progress): Promise<void> {
   const docs = buildDocuments(doc);
+  const previous = await transfer.retrying((signal) => pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal));
   progress(`Importing ${count(docs.accounts.length)} accounts, ${count(docs.admins.length)} admins, ${count(docs.audit.length)} audit entries, ${count(doc.offers.length)} offers`);
   await upsertInBatches(containers.accounts, docs.accounts, (d) => d.rootId, 'accounts', progress);
   await upsertInBatches(containers.accounts, docs.audit, (d) => d.rootId, 'audit entries', progress);
   await upsertInBatches(containers.lookups, docs.locators, (d) => d.pk, 'account locators', progress);
   await upsertInBatches(containers.lookups, docs.admins, (d) => d.pk, 'admins', progress);
   await markRemovedAdmins(containers, new Set(docs.admins.map((a) => a.id)), progress);
+  await removeAccountsNotInFile(containers, docs, previous?.rootIds ?? [], progress);
   await transfer.retrying((signal) => containers.lookups.items.upsert(docs.catalog, { abortSignal: signal }));
   progress('Import complete.');
 }
