@@ -6,7 +6,7 @@ import { CosmosDirectory, type CosmosDirectoryOptions } from '../../src/director
 import { startServer } from '../../src/server';
 import { importDirectory } from '../../src/directory/cosmos/directory-transfer';
 import { setCosmosTestOptions } from '../../src/directory/cosmos/open-cosmos';
-import { BotClient, textOf, type Card } from '../support/bot-client';
+import { BotClient, click, textOf, type Card } from '../support/bot-client';
 import { RequestCounter, STAND_IN_KEY, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
 import { ALEX, DEMO_FILE } from '../support/directories';
 
@@ -96,6 +96,38 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
       const { card, cost } = await turn(counter, `session: ${name} -> ${expected}`, act as () => Promise<Card | Card[]>);
       expect(textOf(card)).toContain(`Account id: ${expected}`);
       expect(cost).toBeLessThanOrEqual(BUDGET);
+    });
+  });
+
+  describe('other turns, for the record (docs/cosmos.md "Cost per turn")', () => {
+    let bot: BotClient;
+    let counter: RequestCounter;
+    beforeAll(async () => {
+      ({ bot, counter } = await startBot());
+      await bot.say(alex, 'where am i');
+    });
+    afterAll(() => bot.close());
+
+    it('lists a page of sub accounts with one query (and its plan) besides the state read', async () => {
+      const { card, cost } = await turn(counter, 'session: accounts', () => bot.say(alex, 'accounts'));
+      expect(textOf(card)).toContain('Tailspin Networks');
+      expect(cost).toBeLessThanOrEqual(4);
+    });
+
+    it('searches one tree with at most one query (and its plan) per ranking tier', async () => {
+      const { card, cost } = await turn(counter, 'session: find internal', () => bot.say(alex, 'find internal'));
+      expect(textOf(card)).toContain('Tailspin Networks - Internal Use');
+      expect(cost).toBeLessThanOrEqual(1 + 3 * 2);
+    });
+
+    it('reviews and confirms a subscription change with one transactional batch', async () => {
+      await bot.say(alex, 'open acme-dental');
+      const review = await turn(counter, 'session: set C2TU1 30 (review)', () => bot.say(alex, 'set C2TU1 30'));
+      expect(textOf(review.card)).toContain('New: 30');
+      const confirm = await turn(counter, 'session: Update Subscriptions (confirm)', () => click(bot, alex, review.card, 'Update Subscriptions'));
+      expect(textOf(confirm.card)).toContain('Subscriptions updated');
+      expect(counter.requests.filter((r) => r.includes('batch'))).toHaveLength(1);
+      expect(confirm.cost).toBeLessThanOrEqual(7);
     });
   });
 
