@@ -1,6 +1,6 @@
 import https from 'node:https';
 import path from 'node:path';
-import { ConfigError, isLoopback, loadConfig, type CosmosSettings } from '../../config';
+import { isLoopback, type CosmosSettings } from '../../config';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { DirectoryFileError, parseDirectoryDocument, readDirectoryFile } from '../directory-file';
 import { CONTAINER_SPECS, CosmosSetupError, createContainers, openContainers } from './containers';
@@ -33,18 +33,16 @@ Settings come from the environment: COSMOS_ENDPOINT, COSMOS_DATABASE (default sw
 COSMOS_KEY for a local server, or Entra ID (AZURE_CLIENT_ID for a managed identity, else
 DefaultAzureCredential, e.g. your az login).`;
 
-/** Only the Cosmos settings matter here; the bot's own settings are not needed to move data. */
+/**
+ * The Cosmos settings, read as the app reads them. Not through loadConfig: that also validates
+ * the bot's own settings (app id, host, ...), which mean nothing to a tool that moves data.
+ */
 function cosmosSettings(env: CliContext['env']): CosmosSettings {
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DIRECTORY: 'cosmos',
-    COSMOS_ENDPOINT: env.COSMOS_ENDPOINT,
-    COSMOS_DATABASE: env.COSMOS_DATABASE,
-    COSMOS_KEY: env.COSMOS_KEY,
-    AZURE_CLIENT_ID: env.AZURE_CLIENT_ID,
-  });
-  if (config.directory.kind !== 'cosmos') throw new Error('unreachable: DIRECTORY=cosmos was set');
-  return config.directory;
+  const value = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const endpoint = value('COSMOS_ENDPOINT');
+  if (!endpoint) throw new CliUsageError('COSMOS_ENDPOINT is required: the Cosmos DB account endpoint, https://<account>.documents.azure.com:443/');
+  if (!/^https:\/\//.test(endpoint)) throw new CliUsageError(`COSMOS_ENDPOINT must be an https:// URL (got "${endpoint}")`);
+  return { kind: 'cosmos', endpoint, database: value('COSMOS_DATABASE') ?? 'switchboard', key: value('COSMOS_KEY'), managedIdentityClientId: value('AZURE_CLIENT_ID') };
 }
 
 function connectionFor(settings: CosmosSettings, trustLocal: boolean, given: CosmosConnectionOverrides | undefined): CosmosConnectionOverrides {
@@ -76,7 +74,7 @@ export async function runDirectoryCli(args: readonly string[], context: CliConte
     settings = cosmosSettings(context.env);
     connection = connectionFor(settings, trustLocal, context.connection);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CliUsageError) {
+    if (error instanceof CliUsageError) {
       io.err(error.message);
       return 2;
     }
