@@ -173,9 +173,9 @@ export class CosmosDirectory implements Directory {
     if (!catalog) throw new DirectoryUnavailableError(new DirectoryNotImportedError());
   }
 
+  /** Stops the refresh and lets go of the client; a refresh in flight fails quietly, never delaying shutdown. */
   async close(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
-    await this.refreshing;
     this.onClose();
   }
 
