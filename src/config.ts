@@ -73,6 +73,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'LOG_LEVEL', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', default: 'info', requiredInProduction: false },
   { name: 'ToBotFromChannelOpenIdMetadataUrl', description: 'botbuilder setting: where the channel\'s token signing keys are published. Leave unset for the public Azure cloud; tests point it at their own keys.', requiredInProduction: false },
   { name: 'ToBotFromChannelTokenIssuer', description: 'botbuilder setting: the issuer of channel tokens. Leave unset for the public Azure cloud.', requiredInProduction: false },
+  { name: 'INSECURE_UNAUTHENTICATED_LOOPBACK', description: 'true runs without MicrosoftAppId, accepting unauthenticated requests, for local development on a loopback address only (npm start and npm run playground set it). Refused in production.', requiredInProduction: false },
+  { name: 'REQUEST_TIMEOUT_MS', description: 'How long one HTTP request (headers and body) may take before it is cut off with 408.', default: '30000', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
 ];
 
@@ -88,6 +90,7 @@ export interface Config {
   /** Lower-cased tenant ids; empty allows every tenant. */
   readonly allowedTenants: readonly string[];
   readonly logLevel: LogLevel;
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -131,41 +134,24 @@ export function loadConfig(env: Env = process.env): Config {
     customerPortal: urlTemplate(value('CUSTOMER_PORTAL_URL') ?? DEFAULT_PORTAL_TEMPLATES.customerPortal, 'CUSTOMER_PORTAL_URL', problems),
   };
 
-  const appId = value('MicrosoftAppId');
-  let bot: BotCredentials | undefined;
-  if (appId) {
-    const appType = (value('MicrosoftAppType') ?? '') as AppType;
-    const tenantId = value('MicrosoftAppTenantId') ?? '';
-    const appPassword = value('MicrosoftAppPassword') ?? '';
-    if (!APP_TYPES.includes(appType)) problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}${appType ? ` (got "${appType}")` : ' (it is not set)'}`);
-    if (appType !== 'MultiTenant' && !tenantId) problems.push('MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot');
-    if (appType !== 'UserAssignedMSI' && !appPassword) problems.push('MicrosoftAppPassword is required unless MicrosoftAppType is UserAssignedMSI');
-    bot = {
-      appId,
-      appType,
-      tenantId,
-      appPassword,
-      openIdMetadataUrl: value('ToBotFromChannelOpenIdMetadataUrl'),
-      tokenIssuer: value('ToBotFromChannelTokenIssuer'),
-    };
-  } else if (production) {
-    problems.push('MicrosoftAppId is required in production (NODE_ENV=production): without it anyone could post activities to the bot');
-  } else if (!isLoopback(host)) {
-    problems.push(`MicrosoftAppId is required when listening on ${host}: unauthenticated mode is for loopback (127.0.0.1) only`);
-  }
+  const insecure = value(INSECURE_SETTING);
+  if (insecure !== undefined && insecure !== 'true') problems.push(`${INSECURE_SETTING} must be true or unset (got "${insecure}")`);
+  const bot = botCredentials(value, problems, { production, host, insecure: insecure === 'true' });
 
   const maxQuantity = integer(value('MAX_QUANTITY') ?? '10000', 'MAX_QUANTITY', 1, 1_000_000, problems);
 
+  const requestTimeoutMs = integer(value('REQUEST_TIMEOUT_MS') ?? '30000', 'REQUEST_TIMEOUT_MS', 100, 600_000, problems);
   const allowedTenants = (value('ALLOWED_TENANTS') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
   const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs };
 }
 
 function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {
   const kind = value('DIRECTORY') ?? 'embedded';
+  if (production && !value('DIRECTORY')) problems.push('DIRECTORY is required in production: cosmos (or embedded, for a single server with local disk)');
   if (kind === 'cosmos') {
     const endpoint = value('COSMOS_ENDPOINT') ?? '';
     if (!endpoint) problems.push('COSMOS_ENDPOINT is required when DIRECTORY=cosmos');
@@ -175,10 +161,54 @@ function directorySettings(value: (name: string) => string | undefined, producti
     return { kind, endpoint, database: value('COSMOS_DATABASE') ?? 'switchboard', key, managedIdentityClientId: value('AZURE_CLIENT_ID') };
   }
   if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
+  if (production && value('COSMOS_KEY')) problems.push('COSMOS_KEY is set but DIRECTORY is not cosmos, and keys are refused in production: unset COSMOS_KEY');
   const seedFile = path.resolve(PROJECT_ROOT, value('DIRECTORY_FILE') ?? 'data/demo-directory.json');
   const dataDirRaw = value('DATA_DIR') ?? '.switchboard';
   const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
   return { kind: 'embedded', seedFile, dataDir };
+}
+
+/** The one way to run without credentials: local development on loopback, asked for by name. */
+export const INSECURE_SETTING = 'INSECURE_UNAUTHENTICATED_LOOPBACK';
+
+function botCredentials(
+  value: (name: string) => string | undefined,
+  problems: string[],
+  mode: { production: boolean; host: string; insecure: boolean },
+): BotCredentials | undefined {
+  const appId = value('MicrosoftAppId');
+  const appType = (value('MicrosoftAppType') ?? '') as AppType;
+  const tenantId = value('MicrosoftAppTenantId') ?? '';
+  const appPassword = value('MicrosoftAppPassword') ?? '';
+  const openIdMetadataUrl = value('ToBotFromChannelOpenIdMetadataUrl');
+  const tokenIssuer = value('ToBotFromChannelTokenIssuer');
+
+  if (!appId) {
+    if (mode.production) {
+      problems.push('MicrosoftAppId is required in production (NODE_ENV=production): without it anyone could post activities to the bot');
+      if (!appType) problems.push(`MicrosoftAppType is required in production: one of ${APP_TYPES.join(', ')}`);
+      if (!tenantId) problems.push('MicrosoftAppTenantId is required in production: the Entra tenant of the bot');
+      if (mode.insecure) problems.push(`${INSECURE_SETTING} is never allowed in production`);
+    } else if (!mode.insecure) {
+      problems.push(`MicrosoftAppId is not set. To run without credentials for local development, set ${INSECURE_SETTING}=true (npm start does) and listen on loopback`);
+    } else if (!isLoopback(mode.host)) {
+      problems.push(`${INSECURE_SETTING} only works on a loopback address, not ${mode.host}: set MicrosoftAppId to listen elsewhere`);
+    }
+    return undefined;
+  }
+
+  if (!APP_TYPES.includes(appType)) problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}${appType ? ` (got "${appType}")` : ' (it is not set)'}`);
+  if (appType !== 'MultiTenant' && !tenantId) problems.push('MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot');
+  if (appType !== 'UserAssignedMSI' && !appPassword) problems.push('MicrosoftAppPassword is required unless MicrosoftAppType is UserAssignedMSI');
+  if (appType === 'UserAssignedMSI' && appPassword) problems.push('MicrosoftAppPassword must not be set for a UserAssignedMSI bot: its managed identity has no secret');
+  if (mode.insecure) problems.push(`${INSECURE_SETTING} cannot be combined with MicrosoftAppId: unset one of them`);
+  if (Boolean(openIdMetadataUrl) !== Boolean(tokenIssuer)) {
+    problems.push('ToBotFromChannelOpenIdMetadataUrl and ToBotFromChannelTokenIssuer go together: set both or neither');
+  }
+  if (mode.production && openIdMetadataUrl && !openIdMetadataUrl.startsWith('https://')) {
+    problems.push('ToBotFromChannelOpenIdMetadataUrl must be an https:// URL in production');
+  }
+  return { appId, appType, tenantId, appPassword, openIdMetadataUrl, tokenIssuer };
 }
 
 function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {

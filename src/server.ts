@@ -3,7 +3,8 @@ import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { SubscriptionChanges } from './app/subscription-changes';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config';
+import { format } from 'node:util';
+import { ConfigError, describeConfig, INSECURE_SETTING, loadConfig, type Config } from './config';
 import { DirectoryFileError } from './directory/directory-file';
 import { guardDirectory } from './directory/guarded-directory';
 import type { Directory } from './directory/port';
@@ -11,6 +12,7 @@ import { createLog, type Log } from './log';
 import { openStores } from './stores';
 import { activityProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
+import { FailClosedAuthentication, loginUrlFor, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
 import { ActionRouter } from './teams/router';
 
@@ -24,8 +26,6 @@ export interface RunningServer {
 
 /** Teams activities are small; a card action with its inputs is a few KB. */
 const MAX_BODY_BYTES = 256 * 1024;
-/** A whole request, body included; Teams itself gives an invoke about 15 s. */
-const REQUEST_TIMEOUT_MS = 30_000;
 const READY_TIMEOUT_MS = 2_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -55,14 +55,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     allowedTenants: config.allowedTenants,
   });
 
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authSettings(config)));
+  const auth = new FailClosedAuthentication(
+    new ConfigurationBotFrameworkAuthentication(authSettings(config)),
+    (reason) => log.warn({ reason }, 'request rejected: not authenticated'),
+    config.bot ? (config.bot.tokenIssuer ?? PUBLIC_CLOUD_SETTINGS.ToBotFromChannelTokenIssuer) : undefined,
+  );
+  const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ correlationId: context.activity.id, activityType: context.activity.type, err: { type: error.name, message: error.message } }, 'turn failed');
   };
 
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
-  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.server.requestTimeout = config.requestTimeoutMs;
+  server.server.headersTimeout = config.requestTimeoutMs;
+  server.pre(timeLimit(config.requestTimeoutMs));
+  server.pre(identityEncodingOnly);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
   let inFlight = 0;
@@ -118,7 +125,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         const deadline = Date.now() + DRAIN_TIMEOUT_MS;
         while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         server.server.closeIdleConnections?.();
-        await Promise.race([stopped, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+        clearTimeout(timer);
         server.server.closeAllConnections?.();
         await stores.close();
       })();
@@ -127,18 +136,57 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
 }
 
-/** botbuilder's own settings. With no app id it accepts unauthenticated requests (loopback only, see config.ts). */
+/**
+ * botbuilder's own settings. With no app id it accepts unauthenticated requests (allowed only
+ * when asked for, on loopback: see config.ts). Overriding where channel tokens come from makes
+ * botbuilder read every cloud setting, so the public cloud's are passed with the override.
+ */
 function authSettings(config: Config): Record<string, string> {
   if (!config.bot) return {};
+  const { appId, appType, tenantId, appPassword, openIdMetadataUrl, tokenIssuer } = config.bot;
   return {
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.tenantId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    ...(config.bot.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl } : {}),
-    ...(config.bot.tokenIssuer ? { ToBotFromChannelTokenIssuer: config.bot.tokenIssuer } : {}),
+    MicrosoftAppId: appId,
+    MicrosoftAppType: appType,
+    MicrosoftAppTenantId: tenantId,
+    MicrosoftAppPassword: appPassword,
+    ...(openIdMetadataUrl && tokenIssuer
+      ? {
+          ...PUBLIC_CLOUD_SETTINGS,
+          ToChannelFromBotLoginUrl: loginUrlFor(appType === 'MultiTenant' ? undefined : tenantId),
+          ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+          ToBotFromChannelTokenIssuer: tokenIssuer,
+          // Tokens claiming to come from the Emulator are checked against the same keys, not fetched from elsewhere.
+          ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
+        }
+      : {}),
   };
 }
+
+/**
+ * Cuts off a request that has not finished (headers and body) in time. Node checks its own
+ * request timeout only every 30 s, which restify does not let us change.
+ */
+function timeLimit(ms: number): restify.RequestHandler {
+  return (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (!res.headersSent) res.send(408, { error: 'RequestTimeout', message: `The request took longer than ${ms} ms.` });
+      req.socket.destroy();
+    }, ms);
+    res.once('close', () => clearTimeout(timer));
+    res.once('finish', () => clearTimeout(timer));
+    next();
+  };
+}
+
+/** Compressed bodies would get past the size limit (it counts compressed bytes): Teams never sends them. */
+const identityEncodingOnly: restify.RequestHandler = (req, res, next) => {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toString().trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    res.send(415, { error: 'UnsupportedMediaType', message: 'Compressed request bodies are not accepted.' });
+    return next(false);
+  }
+  return next();
+};
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -159,7 +207,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    // `npm start` passes this flag: asking for unauthenticated local development by name.
+    const insecure = process.argv.includes('--insecure-unauthenticated-loopback') ? { [INSECURE_SETTING]: 'true' } : {};
+    config = loadConfig({ ...process.env, ...insecure });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -168,6 +218,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLog(config.logLevel);
+  // Libraries that print to the console (botbuilder prints stack traces on rejected tokens) go
+  // through the structured log as single lines instead.
+  console.error = (...args: unknown[]) => log.warn({ source: 'console' }, format(...args).split('\n')[0]!);
+  console.warn = console.error;
   let running: RunningServer;
   try {
     running = await startServer(config, { log });

@@ -174,7 +174,9 @@ export class Navigator {
 
   async goHome(caller: Caller, position: Position | undefined): Promise<Outcome<WhereAmIView>> {
     const here = await this.here(caller, position);
-    return this.describe(await this.home(here.admin, here.scopeRootId));
+    // The scope root is on the current path: no need to read it again.
+    const rootAt = here.path.findIndex((a) => a.id === here.scopeRootId);
+    return this.describe(rootAt >= 0 ? this.at(here.admin, here.path.slice(0, rootAt + 1), here.scopeRootId) : await this.home(here.admin, here.scopeRootId));
   }
 
   /** One page of an account's children (the current account unless `accountId` names another in scope). */

@@ -12,7 +12,11 @@ import type { Offer } from '../domain/offers';
 export interface Directory {
   getAdmin(caller: Caller): Promise<Admin | undefined>;
   getAccount(id: string): Promise<Account | undefined>;
-  /** The account and its ancestors, root first; undefined for an unknown id. */
+  /**
+   * The account and its ancestors, root first; undefined for an unknown id. The last element is
+   * the full, current account; ancestors carry tree data (ids, names, kinds, brands, enabled
+   * offers) and may leave out their own subscriptions: read those with getAccount.
+   */
   getPath(id: string): Promise<Account[] | undefined>;
   getSummary(id: string): Promise<AccountSummary | undefined>;
   /** One page of an account's children, ordered by name then id. */

@@ -15,7 +15,7 @@ import {
 import { errorView } from '../app/error-view';
 import type { AccountLookup } from '../app/account-lookup';
 import type { AccountCardView, View } from '../app/views';
-import { TenantNotAllowedError } from '../domain/errors';
+import { DirectoryUnavailableError, SwitchboardError, TenantNotAllowedError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
@@ -101,7 +101,12 @@ export class SwitchboardBot extends TeamsActivityHandler {
       return;
     }
     await super.run(context);
-    await this.state.saveChanges(context, false);
+    try {
+      await this.state.saveChanges(context, false);
+    } catch (err) {
+      // The answer has gone out; losing this move only means the admin starts from their last saved place.
+      this.log.error({ ...turn, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'could not save the position');
+    }
     this.log.info({ ...turn, verb: context.turnState.get(VERB), latencyMs: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
   }
 
@@ -201,7 +206,13 @@ export class SwitchboardBot extends TeamsActivityHandler {
 
   private async runAction(context: TurnContext, request: ActionRequest): Promise<View> {
     context.turnState.set(VERB, request.verb);
-    const before = await this.position.get(context);
+    let before: Position | undefined;
+    try {
+      before = await this.position.get(context);
+    } catch (err) {
+      this.log.error({ correlationId: context.activity.id, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'could not read the position');
+      return errorView(err instanceof SwitchboardError ? err : new DirectoryUnavailableError(err));
+    }
     const result = await this.router.route(request, callerOf(context.activity), before);
     if (result.position) await this.position.set(context, result.position);
     return result.view;

@@ -151,10 +151,8 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
       expect(cost).toBeLessThanOrEqual(BUDGET);
     });
 
-    // Skipped until Navigator.goHome takes the scope root's path from the path it has just read
-    // instead of reading the scope root again (see docs/cosmos.md, "Cost per turn"): today "home"
-    // reads two account documents when neither is cached, 4 requests in all.
-    it.skip(`"home" costs at most ${BUDGET} requests`, async () => {
+    // Home takes the scope root from the path it has just read, not from another read.
+    it(`"home" costs at most ${BUDGET} requests`, async () => {
       const { card, cost } = await turn(counter, 'cache expired: home', () => bot.say(alex, 'home'));
       expect(textOf(card)).toContain('Account id: northwind');
       expect(cost).toBeLessThanOrEqual(BUDGET);

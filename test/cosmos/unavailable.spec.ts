@@ -164,11 +164,8 @@ describe('when Cosmos DB throttles or fails a request', () => {
 });
 
 describe('the bot, over real HTTP, while Cosmos DB is down', () => {
-  // Skipped until the Teams edge answers a failed state read with the 'unavailable' card: today
-  // SwitchboardBot.runAction awaits position.get() outside the router, so when the state storage
-  // (Cosmos DB, like the directory) cannot be read the turn fails and no card is sent at all.
-  // The change it needs is described in docs/cosmos.md ("When Cosmos DB misbehaves").
-  it.skip("shows the 'directory is unavailable' card quickly, then where the admin is once it is back", async () => {
+  // A failed state read is answered by the Teams edge with the 'unavailable' card.
+  it("shows the 'directory is unavailable' card quickly, then where the admin is once it is back", async () => {
     const { database } = await cosmosDirectoryWith(standIn, readDirectoryFile(DEMO_FILE));
     const proxy = await OutageProxy.start(standIn.port);
     setCosmosTestOptions(standIn.options({ directory: { coolDownMs: 500 } }));

@@ -94,13 +94,15 @@ describe('deploy/main.bicep wiring', () => {
     expect(wiringProblems(bicep)).toEqual([]);
   });
 
-  it('runs the compiled server on Node 20 LTS, HTTPS only, with health checks', () => {
+  it('runs the compiled server on Node 22 LTS, HTTPS only, with health checks', () => {
     expect(siteProblems(bicep, ROOT)).toEqual([]);
     // The health check path is one the server serves; the start command is the package's.
     expect(readFileSync(path.join(ROOT, 'src/server.ts'), 'utf8')).toContain("'/healthz'");
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
     const command = literal(at(resourceOf(parseBicep(bicep), 'Microsoft.Web/sites').body, 'properties', 'siteConfig', 'appCommandLine'));
-    expect(pkg.scripts?.start).toBe(command);
+    // The same program as npm start, without the flag that allows unauthenticated local development.
+    expect(pkg.scripts?.start).toBe(`${command} --insecure-unauthenticated-loopback`);
+    expect(command).not.toContain('insecure');
   });
 
   it('has Cosmos DB with local auth disabled, containers from one list and Data Contributor for the identity', () => {

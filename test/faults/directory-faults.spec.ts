@@ -17,7 +17,7 @@ describe('directory faults', () => {
   const faults = new FaultInjector();
   let bot: BotClient;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), LOG_LEVEL: 'silent' });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' });
     const server = await startServer(config, { log: createLog('silent'), decorateDirectory: faults.decorate, turnBudgetMs: BUDGET_MS });
     bot = BotClient.attach(server);
   });

@@ -34,7 +34,9 @@ function refusal(env: Record<string, string>): ConfigError {
   throw new Error(`loadConfig accepted ${JSON.stringify(Object.keys(env))}`);
 }
 
-const production = (extra: Record<string, string> = {}) => ({ NODE_ENV: 'production', ...extra });
+const production = (extra: Record<string, string> = {}) => ({ NODE_ENV: 'production', DIRECTORY: 'embedded', ...extra });
+/** Local development without credentials, asked for by name. */
+const DEV = { INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' };
 const singleTenant = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: PASSWORD };
 
 describe('production refuses to start without credentials', () => {
@@ -127,7 +129,7 @@ describe('production refuses to start without credentials', () => {
     expect(error.problems).toEqual([expect.stringMatching(/^COSMOS_KEY is for local test servers only/)]);
     expect(error.message).not.toContain(COSMOS_KEY);
     // Outside production a key is fine (local test servers).
-    expect(loadConfig({ NODE_ENV: 'test', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: 'https://127.0.0.1:8081/', COSMOS_KEY }).directory).toMatchObject({ kind: 'cosmos', key: COSMOS_KEY });
+    expect(loadConfig({ ...DEV, NODE_ENV: 'test', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: 'https://127.0.0.1:8081/', COSMOS_KEY }).directory).toMatchObject({ kind: 'cosmos', key: COSMOS_KEY });
   });
 
   it('accepts a complete production configuration', () => {
@@ -137,30 +139,35 @@ describe('production refuses to start without credentials', () => {
   });
 });
 
-describe('unauthenticated mode: loopback development only', () => {
-  it('starts unauthenticated on loopback without an app id (development and test)', () => {
+describe('unauthenticated mode: loopback development only, and only when asked for by name', () => {
+  it('starts unauthenticated on loopback without an app id when INSECURE_UNAUTHENTICATED_LOOPBACK=true (development and test)', () => {
     for (const NODE_ENV of ['development', 'test']) {
-      for (const HOST of ['127.0.0.1', '::1', 'localhost']) expect(loadConfig({ NODE_ENV, HOST }).bot).toBeUndefined();
+      for (const HOST of ['127.0.0.1', '::1', 'localhost']) expect(loadConfig({ ...DEV, NODE_ENV, HOST }).bot).toBeUndefined();
     }
-    expect(loadConfig({}).host).toBe('127.0.0.1');
-    expect(loadConfig({}).bot).toBeUndefined();
+    expect(loadConfig(DEV).host).toBe('127.0.0.1');
+    expect(loadConfig(DEV).bot).toBeUndefined();
+  });
+
+  it('requires the explicit, loudly named setting to run unauthenticated', () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test', HOST: '127.0.0.1' }] as Record<string, string>[]) {
+      expect(problemsOf(env)).toEqual([
+        'MicrosoftAppId is not set. To run without credentials for local development, set INSECURE_UNAUTHENTICATED_LOOPBACK=true (npm start does) and listen on loopback',
+      ]);
+    }
+    expect(problemsOf({ INSECURE_UNAUTHENTICATED_LOOPBACK: 'yes' })[0]).toBe('INSECURE_UNAUTHENTICATED_LOOPBACK must be true or unset (got "yes")');
+    expect(problemsOf({ ...DEV, ...singleTenant })).toEqual(['INSECURE_UNAUTHENTICATED_LOOPBACK cannot be combined with MicrosoftAppId: unset one of them']);
   });
 
   it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.4', 'example.com', '::ffff:127.0.0.1'])('refuses HOST=%s without an app id', (HOST) => {
     for (const NODE_ENV of ['development', 'test']) {
-      expect(problemsOf({ NODE_ENV, HOST })).toEqual([`MicrosoftAppId is required when listening on ${HOST}: unauthenticated mode is for loopback (127.0.0.1) only`]);
+      expect(problemsOf({ ...DEV, NODE_ENV, HOST })).toEqual([`INSECURE_UNAUTHENTICATED_LOOPBACK only works on a loopback address, not ${HOST}: set MicrosoftAppId to listen elsewhere`]);
     }
   });
 
-  it('never runs unauthenticated in production, even on loopback', () => {
+  it('never runs unauthenticated in production, even on loopback and even when asked', () => {
     expect(problemsOf(production({ HOST: '127.0.0.1' })).join('\n')).toContain('MicrosoftAppId is required in production');
+    expect(problemsOf(production({ ...DEV, HOST: '127.0.0.1' })).join('\n')).toContain('INSECURE_UNAUTHENTICATED_LOOPBACK is never allowed in production');
   });
-
-  it.todo(
-    'requires an explicit, loudly named setting to run unauthenticated (issue: "only when explicitly enabled"). ' +
-      'Today config.ts loadConfig enables it implicitly whenever MicrosoftAppId is empty, NODE_ENV is not production and HOST is loopback; ' +
-      'a bot behind a same-host reverse proxy with NODE_ENV forgotten is open. Left as a todo because BotClient.start and every HTTP test rely on the implicit mode.',
-  );
 });
 
 describe('every wrong setting has its own message, all reported at once', () => {
@@ -170,13 +177,13 @@ describe('every wrong setting has its own message, all reported at once', () => 
     ['-1', 'PORT must be a whole number from 0 to 65535 (got "-1")'],
     ['80.5', 'PORT must be a whole number from 0 to 65535 (got "80.5")'],
   ])('PORT=%s', (PORT, message) => {
-    expect(problemsOf({ PORT })).toEqual([message]);
+    expect(problemsOf({ ...DEV, PORT })).toEqual([message]);
   });
 
   it('LOG_LEVEL', () => {
-    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")']);
-    expect(loadConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
-    expect(loadConfig({}).logLevel).toBe('info');
+    expect(problemsOf({ ...DEV, LOG_LEVEL: 'verbose' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")']);
+    expect(loadConfig({ ...DEV, LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+    expect(loadConfig(DEV).logLevel).toBe('info');
   });
 
   it.each([
@@ -184,7 +191,7 @@ describe('every wrong setting has its own message, all reported at once', () => 
     ['https://portal.example.com/accounts', 'BASE_PORTAL_URL must contain {accountId} (got "https://portal.example.com/accounts")'],
     ['not a url {accountId}', 'BASE_PORTAL_URL is not a valid URL (got "not a url {accountId}")'],
   ])('BASE_PORTAL_URL=%s', (BASE_PORTAL_URL, message) => {
-    expect(problemsOf({ BASE_PORTAL_URL })).toEqual([message]);
+    expect(problemsOf({ ...DEV, BASE_PORTAL_URL })).toEqual([message]);
   });
 
   it('reports several problems in one error, each on its own line, and echoes no secret', () => {

@@ -23,7 +23,7 @@ export class BotClient {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<BotClient> {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', ...env });
     return new BotClient(await startServer(config), `conv-${randomUUID()}`);
   }
 

@@ -13,7 +13,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   const entry = projectPath('dist', 'src', 'server.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build (npm test does) before this test`);
   const child = spawn(process.execPath, ['--no-deprecation', entry], {
-    env: { ...process.env, NODE_ENV: 'test', PORT: '0', ...env },
+    env: { ...process.env, NODE_ENV: 'test', PORT: '0', ...(env.MicrosoftAppId ? {} : { INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

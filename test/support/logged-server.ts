@@ -33,7 +33,7 @@ export interface HttpReply {
 
 export async function startLoggedServer(env: Record<string, string> = {}, level: 'info' | 'debug' | 'trace' = 'info'): Promise<LoggedServer> {
   const dataDir = tempDir();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: dataDir, LOG_LEVEL: level, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: dataDir, LOG_LEVEL: level, ...(env.MicrosoftAppId ? {} : { INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' }), ...env });
   const lines: string[] = [];
   let partial = '';
   const destination = {
