@@ -150,7 +150,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     const results = value.dataset === 'scopes' && caller ? await this.lookup.scopeChoices(caller, text, TYPEAHEAD_RESULTS).catch(() => []) : [];
     return {
       status: 200,
-      body: { type: 'application/vnd.microsoft.search.searchResponse', value: { results: results.map((c) => ({ title: `${c.title} · ${c.brandName}`, value: c.id })) } },
+      body: { type: 'application/vnd.microsoft.search.searchResponse', value: { results: results.map((c) => ({ title: c.brandName === c.title ? c.title : `${c.title} · ${c.brandName}`, value: c.id })) } },
     };
   }
 

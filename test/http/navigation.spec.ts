@@ -18,7 +18,7 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
     expect(text).toContain('Account id: northwind');
     expect(text).toContain('Your roles here: Account Owner, Subscription Contributor');
     expect(text).toContain('Path: Northwind Voice');
-    expect(card!.body[0].columns[0].items[0]).toMatchObject({ type: 'Image', url: 'https://assets.northwindvoice.example/logo.png' });
+    expect(card!.body[0].columns[0].items[0]).toMatchObject({ type: 'Image', altText: 'Northwind Voice logo', url: expect.stringMatching(/^data:image\/png;base64,/) });
     // At the scope root there is nowhere to go up to.
     expect(actionsOf(card!).map((a) => a.title)).not.toContain(expect.stringMatching(/Go up/));
     expect(action(card!, /^Sub accounts \(15\)$/)).toMatchObject({ verb: 'accounts' });
