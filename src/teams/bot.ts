@@ -133,9 +133,15 @@ export class SwitchboardBot extends TeamsActivityHandler {
       return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
     }
     if (context.activity.name === 'application/search') return this.typeahead(context);
-    const response = await super.onInvokeActivity(context);
-    // botbuilder answers invokes nobody handles with 501; it is the request that is unsupported.
-    return response.status === 501 ? { status: 400, body: { error: 'BadRequest', message: `Switchboard does not handle "${context.activity.name}" invokes.` } } : response;
+    const badRequest = { status: 400, body: { error: 'BadRequest', message: `Switchboard does not handle this "${String(context.activity.name).slice(0, 60)}" invoke.` } };
+    try {
+      const response = await super.onInvokeActivity(context);
+      // botbuilder answers invokes nobody handles with 501; it is the request that is unsupported.
+      return response.status === 501 ? badRequest : response;
+    } catch (err) {
+      this.log.warn({ correlationId: context.activity.id, name: context.activity.name, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'invoke refused');
+      return badRequest;
+    }
   }
 
   /**
@@ -158,7 +164,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
   protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
     context.turnState.set(VERB, 'findAccount');
     const caller = callerOf(context.activity);
-    const text = query.parameters?.find((p) => p.name === 'query')?.value;
+    const text = query?.parameters?.find((p) => p.name === 'query')?.value;
     if (!caller || typeof text !== 'string') return this.extensionResult([]);
     try {
       return this.extensionResult(await this.lookup.search(caller, text, SEARCH_RESULTS));
@@ -172,7 +178,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     context.turnState.set(VERB, 'unfurl');
     const caller = callerOf(context.activity);
     try {
-      const card = caller && typeof query.url === 'string' ? await this.lookup.unfurl(caller, query.url) : undefined;
+      const card = caller && typeof query?.url === 'string' ? await this.lookup.unfurl(caller, query.url) : undefined;
       return this.extensionResult(card ? [card] : []);
     } catch (error) {
       this.log.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'unfurl failed');

@@ -189,7 +189,7 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
       const picker = await lynne.say('switch');
       await picker.getByText('You administer 2 accounts', { exact: false }).waitFor();
       await picker.getByRole('combobox').click();
-      await lynne.page.getByRole('option', { name: 'Contoso Telecom · Contoso Telecom' }).waitFor();
+      await lynne.page.getByRole('option', { name: 'Contoso Telecom', exact: true }).waitFor();
       await lynne.screenshot('07-switch-picker');
       await lynne.page.getByRole('option', { name: 'Hartley & Co Solicitors LLP · Northwind Voice' }).click();
       expect(await picker.getByRole('combobox').inputValue()).toBe('Hartley & Co Solicitors LLP · Northwind Voice');
