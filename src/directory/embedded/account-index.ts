@@ -1,64 +1,123 @@
 import type { Account, AccountSummary } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
-import { compareNames, foldName } from '../../domain/search';
+import { foldName, MatchKind, matchKind } from '../../domain/search';
 
 /**
  * In-memory indexes over the account tree: by id, children by parent (sorted once, by name),
  * subtree sizes, depth and folded names for search. Built once at start-up; the tree's shape
  * never changes at run time, only accounts' subscriptions (see replaceAccount).
+ *
+ * Every account reachable from a root also has a position in a depth-first (pre-order) walk, so
+ * that a subtree is one contiguous range of positions; search scans only the ranges of the
+ * caller's scope roots. Each folded name also has a 128-bit signature of the character pairs in
+ * it: a name can only contain the query if its signature holds all of the query's pairs, so
+ * search checks the text of only the few names that pass.
  */
 export class AccountIndex {
   private readonly byId = new Map<string, Account>();
   private readonly children = new Map<string, string[]>();
-  private readonly descendants = new Map<string, number>();
-  private readonly depths = new Map<string, number>();
-  /** Parallel arrays for a tight search loop. */
-  readonly searchIds: string[] = [];
-  readonly searchNames: string[] = [];
+  /** Account id -> slot: its position in the document, which indexes the typed arrays below. */
+  private readonly slots = new Map<string, number>();
+  private readonly ids: string[];
+  private readonly folded: string[];
+  private readonly depths: Int32Array;
+  /** Subtree sizes (the account itself included); 0 for an account no root reaches. */
+  private readonly sizes: Int32Array;
+  /** Slot -> walk position, -1 when no root reaches the account; and walk position -> slot. */
+  private readonly positions: Int32Array;
+  private readonly walkOrder: Int32Array;
+  /** Pair signatures in walk order, SIGNATURE_WORDS words a name. */
+  private readonly signatures: Uint32Array;
+  /** Slots no root reaches (only in files that failed validation); searched the slow way. */
+  private readonly unreached: number[] = [];
+  /** Parallel arrays for a tight search loop (document order). */
+  readonly searchIds: string[];
+  readonly searchNames: string[];
 
   constructor(doc: DirectoryDocument) {
-    for (const record of doc.accounts) {
-      this.byId.set(record.id, {
-        id: record.id,
-        name: record.name,
-        parentId: record.parentId,
-        kind: defaultKind(record),
-        ...(record.brand ? { brand: record.brand } : {}),
-        enabledOffers: record.enabledOffers ?? [],
-        subscriptions: record.subscriptions ?? [],
-        version: record.version ?? '1',
-      });
+    const records = doc.accounts;
+    const n = records.length;
+    this.ids = new Array<string>(n);
+    this.folded = new Array<string>(n);
+    const byParent = new Map<string, number[]>();
+    for (let slot = 0; slot < n; slot++) {
+      const record = records[slot]!;
+      const { id, name, parentId, brand } = record;
+      const kind = defaultKind(record);
+      const enabledOffers = record.enabledOffers ?? [];
+      const subscriptions = record.subscriptions ?? [];
+      const version = record.version ?? '1';
+      // Two literal shapes rather than a conditional spread: the same objects, built faster.
+      this.byId.set(
+        id,
+        brand
+          ? { id, name, parentId, kind, brand, enabledOffers, subscriptions, version }
+          : { id, name, parentId, kind, enabledOffers, subscriptions, version },
+      );
+      this.slots.set(record.id, slot);
+      this.ids[slot] = record.id;
+      // Folded once per account: sorting and search compare these, never re-folding.
+      this.folded[slot] = foldName(record.name);
       if (record.parentId !== null) {
-        const siblings = this.children.get(record.parentId);
-        if (siblings) siblings.push(record.id);
-        else this.children.set(record.parentId, [record.id]);
+        const siblings = byParent.get(record.parentId);
+        if (siblings) siblings.push(slot);
+        else byParent.set(record.parentId, [slot]);
       }
     }
-    for (const ids of this.children.values()) {
-      ids.sort((a, b) => compareNames(this.byId.get(a)!.name, this.byId.get(b)!.name) || (a < b ? -1 : a > b ? 1 : 0));
-    }
-    for (const account of this.byId.values()) {
-      if (account.parentId === null) this.walk(account.id, 0);
-      this.searchIds.push(account.id);
-      this.searchNames.push(foldName(account.name));
-    }
-  }
+    this.searchIds = this.ids;
+    this.searchNames = this.folded;
 
-  /** Depth-first, iterative (trees may be deep), filling depths and subtree sizes. */
-  private walk(rootId: string, rootDepth: number): void {
-    const stack: { id: string; depth: number; expanded: boolean }[] = [{ id: rootId, depth: rootDepth, expanded: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const kids = this.children.get(top.id) ?? [];
-      if (!top.expanded) {
-        top.expanded = true;
-        this.depths.set(top.id, top.depth);
-        for (const kid of kids) stack.push({ id: kid, depth: top.depth + 1, expanded: false });
-      } else {
-        stack.pop();
-        this.descendants.set(top.id, kids.reduce((sum, kid) => sum + 1 + this.descendants.get(kid)!, 0));
+    // Children by folded name, then id: the same order as compareNames(a, b) || id.
+    const { ids, folded } = this;
+    const byNameThenId = (a: number, b: number) => {
+      const fa = folded[a]!;
+      const fb = folded[b]!;
+      if (fa !== fb) return fa < fb ? -1 : 1;
+      const ia = ids[a]!;
+      const ib = ids[b]!;
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    };
+    for (const [parentId, slots] of byParent) {
+      slots.sort(byNameThenId);
+      this.children.set(parentId, slots.map((s) => ids[s]!));
+    }
+
+    // Depth-first walk from every root, children in order: depths and walk positions.
+    this.depths = new Int32Array(n);
+    this.sizes = new Int32Array(n);
+    this.positions = new Int32Array(n).fill(-1);
+    this.walkOrder = new Int32Array(n);
+    let reached = 0;
+    const stack: number[] = [];
+    for (let root = 0; root < n; root++) {
+      if (records[root]!.parentId !== null || this.positions[root] !== -1) continue;
+      stack.push(root);
+      while (stack.length > 0) {
+        const slot = stack.pop()!;
+        if (this.positions[slot] !== -1) continue;
+        this.positions[slot] = reached;
+        this.walkOrder[reached++] = slot;
+        const kids = byParent.get(ids[slot]!);
+        if (!kids) continue;
+        for (let k = kids.length - 1; k >= 0; k--) {
+          const kid = kids[k]!;
+          this.depths[kid] = this.depths[slot]! + 1;
+          stack.push(kid);
+        }
       }
     }
+    // Subtree sizes, children before parents (reverse walk order).
+    for (let p = reached - 1; p >= 0; p--) {
+      const slot = this.walkOrder[p]!;
+      this.sizes[slot]! += 1;
+      const parentId = records[slot]!.parentId;
+      const parent = parentId === null ? undefined : this.slots.get(parentId);
+      if (parent !== undefined && this.positions[parent] !== -1) this.sizes[parent]! += this.sizes[slot]!;
+    }
+    for (let slot = 0; slot < n; slot++) if (this.positions[slot] === -1) this.unreached.push(slot);
+
+    this.signatures = new Uint32Array(reached * SIGNATURE_WORDS);
+    for (let p = 0; p < reached; p++) addSignature(this.signatures, p * SIGNATURE_WORDS, folded[this.walkOrder[p]!]!);
   }
 
   get size(): number {
@@ -74,7 +133,8 @@ export class AccountIndex {
   }
 
   depth(id: string): number {
-    return this.depths.get(id) ?? 0;
+    const slot = this.slots.get(id);
+    return slot === undefined ? 0 : this.depths[slot]!;
   }
 
   childIds(parentId: string): readonly string[] {
@@ -84,13 +144,14 @@ export class AccountIndex {
   summary(id: string): AccountSummary | undefined {
     const account = this.byId.get(id);
     if (!account) return undefined;
+    const slot = this.slots.get(id);
     return {
       id,
       name: account.name,
       kind: account.kind,
       parentId: account.parentId,
       childCount: this.childIds(id).length,
-      descendantCount: this.descendants.get(id) ?? 0,
+      descendantCount: slot === undefined || this.sizes[slot] === 0 ? 0 : this.sizes[slot]! - 1,
     };
   }
 
@@ -115,8 +176,104 @@ export class AccountIndex {
     return false;
   }
 
+  /**
+   * Ids of the accounts at or below any of `rootIds` whose folded name contains `foldedQuery`,
+   * best first as compareMatches ranks them (exact, prefix, substring; then shallower; then
+   * folded name; then id), at most `limit` of them.
+   */
+  search(foldedQuery: string, rootIds: readonly string[], limit: number): string[] {
+    const q = foldedQuery;
+    if (!q) return [];
+    const hits: number[] = [];
+    const kinds: MatchKind[] = [];
+    // The walk ranges of the roots, nested and repeated roots merged.
+    const ranges: [number, number][] = [];
+    for (const id of new Set(rootIds)) {
+      const slot = this.slots.get(id);
+      if (slot === undefined || this.positions[slot] === -1) continue;
+      const first = this.positions[slot]!;
+      ranges.push([first, first + this.sizes[slot]!]);
+    }
+    ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const want = new Uint32Array(SIGNATURE_WORDS);
+    addSignature(want, 0, q);
+    // As signed 32-bit integers, which is what `&` yields.
+    const w0 = want[0]! | 0;
+    const w1 = want[1]! | 0;
+    const w2 = want[2]! | 0;
+    const w3 = want[3]! | 0;
+    const { signatures, walkOrder, folded } = this;
+    let coveredTo = 0;
+    for (const [first, end] of ranges) {
+      const from = Math.max(first, coveredTo);
+      if (from >= end) continue;
+      coveredTo = end;
+      for (let p = from, at = from * SIGNATURE_WORDS; p < end; p++, at += SIGNATURE_WORDS) {
+        if ((signatures[at]! & w0) !== w0 || (signatures[at + 1]! & w1) !== w1 || (signatures[at + 2]! & w2) !== w2 || (signatures[at + 3]! & w3) !== w3) continue;
+        const slot = walkOrder[p]!;
+        const name = folded[slot]!;
+        // The first occurrence decides, as in matchKind: at the start it is a prefix (or the whole name).
+        const found = name.indexOf(q);
+        if (found < 0) continue;
+        hits.push(slot);
+        kinds.push(found > 0 ? MatchKind.Substring : name.length === q.length ? MatchKind.Exact : MatchKind.Prefix);
+      }
+    }
+    if (this.unreached.length > 0) {
+      const roots = new Set(rootIds);
+      for (const slot of this.unreached) {
+        const match = matchKind(this.folded[slot]!, q);
+        if (match !== undefined && this.isWithin(this.ids[slot]!, roots)) {
+          hits.push(slot);
+          kinds.push(match);
+        }
+      }
+    }
+    return this.best(hits, kinds, limit).map((slot) => this.ids[slot]!);
+  }
+
+  /** The first `limit` of `hits` in ranking order (a bounded insertion; a total order, so the same as sort then slice). */
+  private best(hits: readonly number[], kinds: readonly MatchKind[], limit: number): number[] {
+    const { depths, folded, ids } = this;
+    const kindOf = new Map<number, MatchKind>();
+    hits.forEach((slot, i) => kindOf.set(slot, kinds[i]!));
+    const compare = (a: number, b: number): number => {
+      const byKind = kindOf.get(a)! - kindOf.get(b)!;
+      if (byKind !== 0) return byKind;
+      const byDepth = depths[a]! - depths[b]!;
+      if (byDepth !== 0) return byDepth;
+      const fa = folded[a]!;
+      const fb = folded[b]!;
+      if (fa !== fb) return fa < fb ? -1 : 1;
+      const ia = ids[a]!;
+      const ib = ids[b]!;
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    };
+    if (!Number.isInteger(limit) || limit <= 0 || limit >= hits.length) return [...hits].sort(compare).slice(0, limit);
+    const top: number[] = [];
+    for (const slot of hits) {
+      if (top.length === limit && compare(slot, top[limit - 1]!) >= 0) continue;
+      let i = top.length;
+      while (i > 0 && compare(slot, top[i - 1]!) < 0) i--;
+      top.splice(i, 0, slot);
+      if (top.length > limit) top.pop();
+    }
+    return top;
+  }
+
   /** Swap in a new version of an account (subscriptions changed); the tree's shape is unchanged. */
   replaceAccount(account: Account): void {
     this.byId.set(account.id, account);
+  }
+}
+
+/** Words in a name's signature: 128 bits, each character pair of the folded name setting one. */
+const SIGNATURE_WORDS = 4;
+
+/** Sets the bit of every pair of adjacent characters of `text` in the signature at `at`. */
+function addSignature(into: Uint32Array, at: number, text: string): void {
+  for (let i = 1; i < text.length; i++) {
+    const bit = (Math.imul(text.charCodeAt(i - 1) * 65599 + text.charCodeAt(i), 0x9e3779b1) >>> 25) & 127;
+    into[at + (bit >>> 5)]! |= 1 << (bit & 31);
   }
 }

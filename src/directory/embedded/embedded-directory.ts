@@ -6,7 +6,7 @@ import type { AuditEntry } from '../../domain/audit';
 import { subscriptionListIssues, type DirectoryDocument } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
-import { compareMatches, foldName, matchKind, type RankedMatch } from '../../domain/search';
+import { foldName } from '../../domain/search';
 import { readDirectoryFile } from '../directory-file';
 import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { AccountIndex } from './account-index';
@@ -131,23 +131,10 @@ export class EmbeddedDirectory implements Directory {
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     const q = foldName(query);
     if (!q || options.withinRootIds.length === 0) return [];
-    const roots = new Set(options.withinRootIds);
-    const { searchIds, searchNames } = this.index;
-    const matches: RankedMatch<{ id: string; name: string; depth: number }>[] = [];
-    for (let i = 0; i < searchNames.length; i++) {
-      const match = matchKind(searchNames[i]!, q);
-      if (match === undefined) continue;
-      const id = searchIds[i]!;
-      if (!this.index.isWithin(id, roots)) continue;
-      matches.push({ item: { id, name: this.index.get(id)!.name, depth: this.index.depth(id) }, match });
-    }
-    return matches
-      .sort(compareMatches)
-      .slice(0, options.limit)
-      .map(({ item }) => ({
-        account: this.index.summary(item.id)!,
-        path: this.index.path(item.id)!.map(({ id, name, kind }) => ({ id, name, kind })),
-      }));
+    return this.index.search(q, options.withinRootIds, options.limit).map((id) => ({
+      account: this.index.summary(id)!,
+      path: this.index.path(id)!.map(({ id, name, kind }) => ({ id, name, kind })),
+    }));
   }
 
   async listOffers(): Promise<Offer[]> {
