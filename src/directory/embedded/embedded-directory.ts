@@ -48,11 +48,15 @@ export class EmbeddedDirectory implements Directory {
   /** Serialises writes: check version, journal, apply. */
   private writes: Promise<unknown> = Promise.resolve();
 
+  /** The file's administrators as read, for snapshots. The rest of the document is not kept: the index holds the accounts. */
+  private readonly adminRecords: DirectoryDocument['admins'];
+
   private constructor(
-    private readonly doc: DirectoryDocument,
+    doc: DirectoryDocument,
     private readonly index: AccountIndex,
     private readonly journal: Journal<ChangeRecord> | undefined,
   ) {
+    this.adminRecords = doc.admins;
     this.offers = doc.offers;
     this.skus = new Set(doc.offers.map((o) => o.sku));
     for (const admin of doc.admins) this.admins.set(adminKey(admin), admin);
@@ -95,7 +99,7 @@ export class EmbeddedDirectory implements Directory {
       ...(a.subscriptions.length ? { subscriptions: a.subscriptions } : {}),
       version: a.version,
     }));
-    return { offers: this.offers, accounts, admins: this.doc.admins, audit: [...this.auditLog] };
+    return { offers: this.offers, accounts, admins: this.adminRecords, audit: [...this.auditLog] };
   }
 
   async getAdmin(caller: Caller): Promise<Admin | undefined> {
