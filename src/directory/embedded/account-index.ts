@@ -10,8 +10,9 @@ import { foldName, MatchKind, matchKind } from '../../domain/search';
  * Every account reachable from a root also has a position in a depth-first (pre-order) walk, so
  * that a subtree is one contiguous range of positions; search scans only the ranges of the
  * caller's scope roots. Each folded name also has a 128-bit signature of the character pairs in
- * it: a name can only contain the query if its signature holds all of the query's pairs, so
- * search checks the text of only the few names that pass.
+ * it, stored bit-sliced: one bitmap over walk positions per signature bit. A name can only contain
+ * the query if it has every bit of the query's signature, so search ANDs a few bitmaps over the
+ * scope's ranges and checks the text of only the names left.
  */
 export class AccountIndex {
   private readonly byId = new Map<string, Account>();
@@ -26,8 +27,11 @@ export class AccountIndex {
   /** Slot -> walk position, -1 when no root reaches the account; and walk position -> slot. */
   private readonly positions: Int32Array;
   private readonly walkOrder: Int32Array;
-  /** Pair signatures in walk order, SIGNATURE_WORDS words a name. */
-  private readonly signatures: Uint32Array;
+  /** Bit b of position p's signature is bit (p & 31) of word b * bitmapWords + (p >>> 5). */
+  private readonly bitmaps: Uint32Array;
+  private readonly bitmapWords: number;
+  /** Scratch space for ranking search hits: the match kind of each slot. */
+  private readonly kindScratch: Int8Array;
   /** Slots no root reaches (only in files that failed validation); searched the slow way. */
   private readonly unreached: number[] = [];
   /** Parallel arrays for a tight search loop (document order). */
@@ -83,6 +87,7 @@ export class AccountIndex {
     }
 
     // Depth-first walk from every root, children in order: depths and walk positions.
+    this.kindScratch = new Int8Array(n);
     this.depths = new Int32Array(n);
     this.sizes = new Int32Array(n);
     this.positions = new Int32Array(n).fill(-1);
@@ -116,8 +121,14 @@ export class AccountIndex {
     }
     for (let slot = 0; slot < n; slot++) if (this.positions[slot] === -1) this.unreached.push(slot);
 
-    this.signatures = new Uint32Array(reached * SIGNATURE_WORDS);
-    for (let p = 0; p < reached; p++) addSignature(this.signatures, p * SIGNATURE_WORDS, folded[this.walkOrder[p]!]!);
+    this.bitmapWords = (reached + 31) >>> 5;
+    this.bitmaps = new Uint32Array(SIGNATURE_BITS * this.bitmapWords);
+    for (let p = 0; p < reached; p++) {
+      const name = folded[this.walkOrder[p]!]!;
+      const word = p >>> 5;
+      const bit = 1 << (p & 31);
+      for (let i = 1; i < name.length; i++) this.bitmaps[pairBit(name, i) * this.bitmapWords + word]! |= bit;
+    }
   }
 
   get size(): number {
@@ -195,28 +206,35 @@ export class AccountIndex {
       ranges.push([first, first + this.sizes[slot]!]);
     }
     ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const want = new Uint32Array(SIGNATURE_WORDS);
-    addSignature(want, 0, q);
-    // As signed 32-bit integers, which is what `&` yields.
-    const w0 = want[0]! | 0;
-    const w1 = want[1]! | 0;
-    const w2 = want[2]! | 0;
-    const w3 = want[3]! | 0;
-    const { signatures, walkOrder, folded } = this;
+    // The query's signature bits, each once.
+    const bits = new Set<number>();
+    for (let i = 1; i < q.length; i++) bits.add(pairBit(q, i));
+    const rows = [...bits].map((b) => b * this.bitmapWords);
+    const { bitmaps, walkOrder, folded } = this;
     let coveredTo = 0;
     for (const [first, end] of ranges) {
       const from = Math.max(first, coveredTo);
       if (from >= end) continue;
       coveredTo = end;
-      for (let p = from, at = from * SIGNATURE_WORDS; p < end; p++, at += SIGNATURE_WORDS) {
-        if ((signatures[at]! & w0) !== w0 || (signatures[at + 1]! & w1) !== w1 || (signatures[at + 2]! & w2) !== w2 || (signatures[at + 3]! & w3) !== w3) continue;
-        const slot = walkOrder[p]!;
-        const name = folded[slot]!;
-        // The first occurrence decides, as in matchKind: at the start it is a prefix (or the whole name).
-        const found = name.indexOf(q);
-        if (found < 0) continue;
-        hits.push(slot);
-        kinds.push(found > 0 ? MatchKind.Substring : name.length === q.length ? MatchKind.Exact : MatchKind.Prefix);
+      const lastWord = (end - 1) >>> 5;
+      for (let word = from >>> 5; word <= lastWord; word++) {
+        let candidates = -1;
+        for (let r = 0; r < rows.length && candidates !== 0; r++) candidates &= bitmaps[rows[r]! + word]!;
+        // Positions of this word outside [from, end) are not in scope.
+        const base = word << 5;
+        if (base < from) candidates &= -1 << (from - base);
+        if (base + 32 > end) candidates &= (1 << (end - base)) - 1 || -1;
+        while (candidates !== 0) {
+          const low = candidates & -candidates;
+          candidates ^= low;
+          const slot = walkOrder[base + 31 - Math.clz32(low)]!;
+          const name = folded[slot]!;
+          // The first occurrence decides, as in matchKind: at the start it is a prefix (or the whole name).
+          const found = name.indexOf(q);
+          if (found < 0) continue;
+          hits.push(slot);
+          kinds.push(found > 0 ? MatchKind.Substring : name.length === q.length ? MatchKind.Exact : MatchKind.Prefix);
+        }
       }
     }
     if (this.unreached.length > 0) {
@@ -235,10 +253,11 @@ export class AccountIndex {
   /** The first `limit` of `hits` in ranking order (a bounded insertion; a total order, so the same as sort then slice). */
   private best(hits: readonly number[], kinds: readonly MatchKind[], limit: number): number[] {
     const { depths, folded, ids } = this;
-    const kindOf = new Map<number, MatchKind>();
-    hits.forEach((slot, i) => kindOf.set(slot, kinds[i]!));
+    // Each hit's match kind by slot (search is synchronous, so one scratch array serves every call).
+    const kindOf = this.kindScratch;
+    hits.forEach((slot, i) => (kindOf[slot] = kinds[i]!));
     const compare = (a: number, b: number): number => {
-      const byKind = kindOf.get(a)! - kindOf.get(b)!;
+      const byKind = kindOf[a]! - kindOf[b]!;
       if (byKind !== 0) return byKind;
       const byDepth = depths[a]! - depths[b]!;
       if (byDepth !== 0) return byDepth;
@@ -267,13 +286,10 @@ export class AccountIndex {
   }
 }
 
-/** Words in a name's signature: 128 bits, each character pair of the folded name setting one. */
-const SIGNATURE_WORDS = 4;
+/** Bits in a name's signature: each pair of adjacent characters of the folded name sets one. */
+const SIGNATURE_BITS = 128;
 
-/** Sets the bit of every pair of adjacent characters of `text` in the signature at `at`. */
-function addSignature(into: Uint32Array, at: number, text: string): void {
-  for (let i = 1; i < text.length; i++) {
-    const bit = (Math.imul(text.charCodeAt(i - 1) * 65599 + text.charCodeAt(i), 0x9e3779b1) >>> 25) & 127;
-    into[at + (bit >>> 5)]! |= 1 << (bit & 31);
-  }
+/** The signature bit of the pair of characters ending at `i`. */
+function pairBit(text: string, i: number): number {
+  return (Math.imul(text.charCodeAt(i - 1) * 65599 + text.charCodeAt(i), 0x9e3779b1) >>> 25) & (SIGNATURE_BITS - 1);
 }
