@@ -128,3 +128,15 @@ export async function stop(child: ChildProcess, timeoutMs = 15_000): Promise<voi
   await exited;
   clearTimeout(timer);
 }
+
+/** CPU time (user + system) a live process has used so far, in ms, from /proc/<pid>/stat (Linux). */
+export function cpuMsOf(pid: number): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = readFileSync(file, 'utf8').slice(readFileSync(file, 'utf8').lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;

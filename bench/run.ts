@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { combine, runLoad, sendAll, type Measured } from './load';
-import { memoryOf, planPinning, startNode, stop, type Started } from './processes';
+import { cpuMsOf, memoryOf, planPinning, startNode, stop, type Started } from './processes';
 import { formatSummary, summarise } from './profile-summary';
 import { discoverPageTokens, SCENARIOS, type Body, type Scenario } from './scenarios';
 import { FULL_SIZE, generateDirectory, writeSynthetic, type BenchPlan } from './synthetic';
@@ -98,6 +98,8 @@ interface ScenarioResult {
   readonly floor: Measured;
   /** The same scenario against --baseline (another build of Switchboard), measured in the same slices. */
   readonly baseline?: Measured;
+  /** CPU time each server used in its slices, per request served (ms): steadier than req/s on a shared machine. */
+  readonly cpuMsPerTurn: Partial<Record<Target, number>>;
 }
 
 /** Each connection gets the admins i, i + connections, ...; their loops interleaved turn by turn. */
@@ -162,6 +164,7 @@ async function measureScenario(
     await runLoad({ url: servers[bot]!.info.url, perConnection: warmLists, connections, ...(rounds ? { amount: amountOf(warmLists) } : { duration: warmup }), check });
   }
   const parts: Record<Target, Measured[]> = { floor: [], switchboard: [], baseline: [] };
+  const cpu: Record<Target, number> = { floor: 0, switchboard: 0, baseline: 0 };
   const order: Target[] = ['floor', ...bots];
   for (let i = 0; i < slices; i++) {
     const turn = order.map((_, k) => order[(k + i) % order.length]!);
@@ -169,7 +172,9 @@ async function measureScenario(
       const perConnection = sliceLists(i);
       const shape = rounds && target !== 'floor' ? { amount: amountOf(perConnection) } : { duration: sliceSeconds };
       onMeasure?.(target === 'floor' ? 'floor-start' : 'start');
+      const cpuBefore = cpuMsOf(servers[target]!.pid) ?? NaN;
       parts[target].push(await runLoad({ url: servers[target]!.info.url, perConnection, connections, ...shape, ...(target === 'floor' ? {} : { check }) }));
+      cpu[target] += (cpuMsOf(servers[target]!.pid) ?? NaN) - cpuBefore;
       onMeasure?.(target === 'floor' ? 'floor-end' : 'end');
     }
   }
@@ -177,13 +182,15 @@ async function measureScenario(
   const switchboard = combine(parts.switchboard);
   const baseline = parts.baseline.length ? combine(parts.baseline) : undefined;
   const problems = switchboard.errors + switchboard.non2xx + switchboard.mismatches;
+  const cpuMsPerTurn: Partial<Record<Target, number>> = { floor: cpu.floor / floor.requests, switchboard: cpu.switchboard / switchboard.requests, ...(baseline ? { baseline: cpu.baseline / baseline.requests } : {}) };
   log(
     `  ${scenario.name.padEnd(20)} switchboard ${fmt(switchboard.reqPerSec).padStart(5)}/s p50 ${fmt(switchboard.p50Ms, 2)} p99 ${fmt(switchboard.p99Ms, 2)} ms | ` +
       `floor ${fmt(floor.reqPerSec).padStart(5)}/s p99 ${fmt(floor.p99Ms, 2)} ms | ratio ${fmt(switchboard.reqPerSec / floor.reqPerSec, 2)}` +
+      ` | CPU/turn ${fmt(cpuMsPerTurn.switchboard! * 1000)} vs ${fmt(cpuMsPerTurn.floor! * 1000)} µs (${fmt(cpuMsPerTurn.floor! / cpuMsPerTurn.switchboard!, 2)})` +
       (baseline ? ` | baseline ${fmt(baseline.reqPerSec).padStart(5)}/s p99 ${fmt(baseline.p99Ms, 2)} ms ratio ${fmt(baseline.reqPerSec / floor.reqPerSec, 2)}` : '') +
       `${setupMs > 500 ? ` | setup ${fmt(setupMs)} ms` : ''}${problems ? ` | ${problems} BAD REPLIES: ${switchboard.firstProblem}` : ''}`,
   );
-  return { key: scenario.key, name: scenario.name, kind: scenario.kind, description: scenario.description, switchboard, floor, ...(baseline ? { baseline } : {}) };
+  return { key: scenario.key, name: scenario.name, kind: scenario.kind, description: scenario.description, switchboard, floor, cpuMsPerTurn, ...(baseline ? { baseline } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -300,6 +307,10 @@ async function main(): Promise<void> {
       floorP50Ms: round(r.floor.p50Ms, 2),
       floorP99Ms: round(r.floor.p99Ms, 2),
       requests: r.switchboard.requests,
+      cpuUsPerTurn: round(r.cpuMsPerTurn.switchboard! * 1000, 0),
+      floorCpuUsPerTurn: round(r.cpuMsPerTurn.floor! * 1000, 0),
+      /** Floor CPU per turn over Switchboard's: the throughput ratio both would reach on a core of their own. */
+      cpuRatioToFloor: round(r.cpuMsPerTurn.floor! / r.cpuMsPerTurn.switchboard!, 3),
       badReplies: bad,
       meetsTargets: bad === 0 && ratioToFloor >= TARGET_RATIO && p99RatioToFloor <= TARGET_P99_FACTOR,
       ...(r.baseline
@@ -310,12 +321,13 @@ async function main(): Promise<void> {
   const rssMb = peak.peakRssMb;
 
   log('');
-  log(`| scenario             | kind    |  req/s | p50 ms | p99 ms | floor req/s | floor p99 | ratio | p99 / floor p99 | targets |`);
-  log(`|----------------------|---------|-------:|-------:|-------:|------------:|----------:|------:|----------------:|---------|`);
+  log(`| scenario             | kind    |  req/s | p50 ms | p99 ms | floor req/s | floor p99 | ratio | p99 / floor p99 | CPU µs/turn (floor) | CPU ratio | targets |`);
+  log(`|----------------------|---------|-------:|-------:|-------:|------------:|----------:|------:|----------------:|--------------------:|----------:|---------|`);
   for (const s of scenarios) {
     log(
       `| ${s.name.padEnd(20)} | ${s.kind.padEnd(7)} | ${fmt(s.reqPerSec).padStart(6)} | ${fmt(s.p50Ms, 2).padStart(6)} | ${fmt(s.p99Ms, 2).padStart(6)} | ` +
-        `${fmt(s.floorReqPerSec).padStart(11)} | ${fmt(s.floorP99Ms, 2).padStart(9)} | ${fmt(s.ratioToFloor, 2).padStart(5)} | ${fmt(s.p99RatioToFloor, 2).padStart(15)} | ${(s.meetsTargets ? 'yes' : 'NO').padEnd(7)} |`,
+        `${fmt(s.floorReqPerSec).padStart(11)} | ${fmt(s.floorP99Ms, 2).padStart(9)} | ${fmt(s.ratioToFloor, 2).padStart(5)} | ${fmt(s.p99RatioToFloor, 2).padStart(15)} | ` +
+        `${`${fmt(s.cpuUsPerTurn)} (${fmt(s.floorCpuUsPerTurn)})`.padStart(19)} | ${fmt(s.cpuRatioToFloor, 2).padStart(9)} | ${(s.meetsTargets ? 'yes' : 'NO').padEnd(7)} |`,
     );
   }
   if (baseline) {
@@ -338,7 +350,10 @@ async function main(): Promise<void> {
     `Start-up: ${fmt(switchboard.startupMs)} ms spawn to listening (target < ${TARGET_STARTUP_MS}: ${switchboard.startupMs < TARGET_STARTUP_MS ? 'yes' : 'NO'}), ` +
       `directory load ${fmt(directoryLoadMs)} ms. Peak RSS ${fmt(rssMb ?? NaN)} MB (VmHWM; target < ${TARGET_RSS_MB}: ${rssMb !== undefined && rssMb < TARGET_RSS_MB ? 'yes' : 'NO'}), RSS after start-up ${fmt(afterStart.rssMb ?? NaN)} MB.`,
   );
-  log(`Targets: ratio >= ${TARGET_RATIO} of the echo floor's throughput and p99 <= ${TARGET_P99_FACTOR}x its p99, for the floor run of the same request kind measured just before. Logging: LOG_LEVEL=${settings.logLevel} (the floor logs nothing).`);
+  log(
+    `Targets: ratio >= ${TARGET_RATIO} of the echo floor's throughput and p99 <= ${TARGET_P99_FACTOR}x its p99, against the floor measured in the same slices with the same requests. ` +
+      `CPU ratio: the floor's CPU time per turn over Switchboard's (steadier than req/s on this shared machine). Logging: LOG_LEVEL=${settings.logLevel} (the floor logs nothing).`,
+  );
 
   let profile: Record<string, unknown> | undefined;
   if (settings.profile && windows.switchboard && windows.floor) {
