@@ -1,4 +1,4 @@
-import { ACCOUNT_KINDS, type AccountKind, type Brand, type Subscription } from './accounts';
+import { ACCOUNT_KINDS, type Account, type AccountKind, type Brand, type Subscription } from './accounts';
 import type { AuditEntry } from './audit';
 import type { Offer } from './offers';
 import { isRole, type Role } from './roles';
@@ -40,6 +40,20 @@ export interface DocumentIssue {
   /** JSONPath of the offending value, e.g. `$.accounts[3].parentId`. */
   readonly path: string;
   readonly message: string;
+}
+
+/** An account as the directory file writes it: optional lists left out when empty. */
+export function accountRecordOf(account: Omit<Account, 'brand'> & { readonly brand?: Brand | undefined }): AccountRecord {
+  return {
+    id: account.id,
+    name: account.name,
+    parentId: account.parentId,
+    kind: account.kind,
+    ...(account.brand ? { brand: account.brand } : {}),
+    ...(account.enabledOffers.length ? { enabledOffers: account.enabledOffers } : {}),
+    ...(account.subscriptions.length ? { subscriptions: account.subscriptions } : {}),
+    version: account.version,
+  };
 }
 
 /** Kind when the file leaves it out: roots are partners, everything else a customer. */

@@ -1,6 +1,6 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import type { AuditEntry } from '../../domain/audit';
-import type { AccountRecord, DirectoryDocument } from '../../domain/directory-document';
+import { accountRecordOf, type DirectoryDocument } from '../../domain/directory-document';
 import { buildDocuments, type DirectoryDocuments } from './build-documents';
 import type { CosmosContainers } from './containers';
 import { ADMIN_PARTITION, asJson, CATALOG_ID, LOCATOR_PARTITION, withoutSystemProperties, type AccountDoc, type AdminDoc, type AuditDoc, type CatalogDoc } from './documents';
@@ -179,18 +179,6 @@ function auditInAppliedOrder(docs: readonly AuditDoc[]): AuditEntry[] {
   return [...imported, ...applied].map((d) => d.entry);
 }
 
-function toRecord(doc: AccountDoc): AccountRecord {
-  return {
-    id: doc.id,
-    name: doc.name,
-    parentId: doc.parentId,
-    kind: doc.kind,
-    ...(doc.brand ? { brand: doc.brand } : {}),
-    ...(doc.enabledOffers.length ? { enabledOffers: doc.enabledOffers } : {}),
-    ...(doc.subscriptions.length ? { subscriptions: doc.subscriptions } : {}),
-    version: doc.version,
-  };
-}
 
 /**
  * Reads the directory back into the directory file format, in the order it was imported, with
@@ -217,5 +205,5 @@ export async function exportDirectory(containers: CosmosContainers, progress: Pr
   accounts.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
   admins.sort((a, b) => a.ordinal - b.ordinal || (a.id < b.id ? -1 : 1));
   progress(`Exported ${count(accounts.length)} accounts, ${count(admins.length)} admins, ${count(audit.length)} audit entries.`);
-  return { offers: catalog.offers, accounts: accounts.map(toRecord), admins: admins.map((a) => a.admin), audit: auditInAppliedOrder(audit) };
+  return { offers: catalog.offers, accounts: accounts.map(accountRecordOf), admins: admins.map((a) => a.admin), audit: auditInAppliedOrder(audit) };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
-import { subscriptionListIssues, type DirectoryDocument } from '../../domain/directory-document';
+import { accountRecordOf, subscriptionListIssues, type DirectoryDocument } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import { foldName } from '../../domain/search';
@@ -89,16 +89,7 @@ export class EmbeddedDirectory implements Directory {
 
   /** Where the data stands now, in the directory file format (for snapshots and export). */
   toDocument(): DirectoryDocument {
-    const accounts = [...this.index.all()].map((a) => ({
-      id: a.id,
-      name: a.name,
-      parentId: a.parentId,
-      kind: a.kind,
-      ...(a.brand ? { brand: a.brand } : {}),
-      ...(a.enabledOffers.length ? { enabledOffers: a.enabledOffers } : {}),
-      ...(a.subscriptions.length ? { subscriptions: a.subscriptions } : {}),
-      version: a.version,
-    }));
+    const accounts = [...this.index.all()].map(accountRecordOf);
     return { offers: this.offers, accounts, admins: this.adminRecords, audit: [...this.auditLog] };
   }
 
