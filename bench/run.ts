@@ -235,6 +235,9 @@ async function main(): Promise<void> {
     nodeFlags,
     stdoutFile: path.join(tmp, 'switchboard.log'),
     label: 'switchboard',
+  }).catch(async (error: unknown) => {
+    await stop(floor.child); // never leave the floor running when Switchboard cannot start
+    throw error;
   });
   const afterStart = memoryOf(switchboard.pid);
   const baseline = settings.baseline
@@ -243,6 +246,9 @@ async function main(): Promise<void> {
         pinning,
         stdoutFile: path.join(tmp, 'baseline.log'),
         label: 'baseline',
+      }).catch(async (error: unknown) => {
+        await Promise.all([stop(floor.child), stop(switchboard.child)]);
+        throw error;
       })
     : undefined;
   const baselineAfterStart = baseline ? memoryOf(baseline.pid) : undefined;
