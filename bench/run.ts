@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,8 @@ interface Settings {
   readonly baseline: string | undefined;
   /** Measure this build (same layout) as "switchboard" instead of this checkout's own. */
   readonly candidate: string | undefined;
+  /** Keep the temp folder (directory file, servers' logs) after a successful run. */
+  readonly keepTemp: boolean;
 }
 
 function settingsFrom(argv: string[]): Settings {
@@ -65,6 +67,7 @@ function settingsFrom(argv: string[]): Settings {
       slices: { type: 'string' },
       baseline: { type: 'string' },
       switchboard: { type: 'string' },
+      'keep-temp': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -86,6 +89,7 @@ function settingsFrom(argv: string[]): Settings {
     slices: Number(values.slices ?? (quick ? 3 : 10)),
     baseline: values.baseline ? path.resolve(values.baseline) : undefined,
     candidate: values.switchboard ? path.resolve(values.switchboard) : undefined,
+    keepTemp: values['keep-temp']!,
   };
 }
 
@@ -430,6 +434,7 @@ async function main(): Promise<void> {
   if (!existsSync(RESULTS)) mkdirSync(RESULTS, { recursive: true });
   const out = path.join(RESULTS, settings.profile ? `profile-${settings.profile}.json` : settings.baseline ? 'baseline-comparison.json' : 'latest.json');
   writeFileSync(out, JSON.stringify(output, null, 2) + '\n');
+  if (!settings.keepTemp) rmSync(tmp, { recursive: true, force: true });
   log(`Wrote ${path.relative(process.cwd(), out)} (wall time ${fmt(wallSeconds, 1)} s: load runs ${fmt(phases.loadSeconds, 1)} s, Cosmos DB part ${fmt(phases.cosmosSeconds, 1)} s)`);
 }
 
