@@ -186,8 +186,18 @@ export class Navigator {
     if (!here.caps.browse) throw new NotAllowedError(`Your roles on ${here.account.name} do not include seeing its sub accounts.`);
     const { pageSize } = this.options;
     const page = await this.directory.listChildren(here.account.id, { pageSize, ...(token !== undefined ? { token } : {}) });
+    // A child's capabilities depend only on its kind, unless the admin holds a membership on it:
+    // work them out once per kind rather than once per row.
+    const byKind = new Map<AccountKind, Capabilities>();
+    const own = new Set(here.admin.memberships.map((m) => m.accountId));
+    const capsOf = (child: (typeof page.items)[number]): Capabilities => {
+      if (own.has(child.id)) return capabilitiesOn(here.admin, [...here.path, child]);
+      let caps = byKind.get(child.kind);
+      if (!caps) byKind.set(child.kind, (caps = capabilitiesOn(here.admin, [...here.path, child])));
+      return caps;
+    };
     const rows = page.items.map((child) => {
-      const caps = capabilitiesOn(here.admin, [...here.path, child]);
+      const caps = capsOf(child);
       return {
         ...refOf(child),
         childCount: child.childCount,
