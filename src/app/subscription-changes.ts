@@ -55,22 +55,23 @@ export class SubscriptionChanges {
 
   async show(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<SubscriptionsView>> {
     const here = await this.visible(caller, position, accountId);
-    return this.card(here, position, {});
+    return this.card(here, await this.catalog(), position, {});
   }
 
   /** The edit card with entered quantities kept ("Back" from the review). */
   async edit(caller: Caller, position: Position | undefined, accountId: string | undefined, entered: Entered): Promise<Outcome<SubscriptionsView>> {
     const here = await this.changeable(caller, position, accountId);
-    return this.card(here, position, { entered });
+    return this.card(here, await this.catalog(), position, { entered });
   }
 
   async review(caller: Caller, position: Position | undefined, accountId: string | undefined, version: string | undefined, entered: Entered): Promise<SubscriptionsOutcome> {
     const here = await this.changeable(caller, position, accountId);
-    if (version !== undefined && version !== here.account.version) return this.card(here, position, { banner: CHANGED_BY_SOMEONE_ELSE });
-    const plan = await this.plan(here, entered);
-    if (plan.problems.length > 0) return this.card(here, position, { entered, problems: plan.problems });
-    if (plan.changes.length === 0) return this.card(here, position, { entered, banner: 'Nothing to change: every quantity is as it was. Enter new quantities, then Review changes.' });
-    const currency = await this.currency();
+    const catalog = await this.catalog();
+    if (version !== undefined && version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    const plan = this.plan(here, catalog, entered);
+    if (plan.problems.length > 0) return this.card(here, catalog, position, { entered, problems: plan.problems });
+    if (plan.changes.length === 0) return this.card(here, catalog, position, { entered, banner: 'Nothing to change: every quantity is as it was. Enter new quantities, then Review changes.' });
+    const { currency } = catalog;
     return {
       position: this.stay(here, position),
       view: {
@@ -95,13 +96,14 @@ export class SubscriptionChanges {
   async confirm(caller: Caller, position: Position | undefined, accountId: string, version: string, reviewId: string, entered: Entered): Promise<SubscriptionsOutcome> {
     if (!REVIEW_ID.test(reviewId)) throw new InvalidActionError('That confirmation is not valid. Open the subscriptions and review the change again.');
     const here = await this.changeable(caller, position, accountId);
+    const catalog = await this.catalog();
     const earlier = await this.directory.findChange(here.account.id, reviewId);
-    if (earlier) return this.replayed(here, position, caller, earlier);
-    if (version !== here.account.version) return this.card(here, position, { banner: CHANGED_BY_SOMEONE_ELSE });
-    const plan = await this.plan(here, entered);
-    if (plan.problems.length > 0) return this.card(here, position, { entered, problems: plan.problems });
-    if (plan.changes.length === 0) return this.card(here, position, { banner: 'Nothing to change.' });
-    const currency = await this.currency();
+    if (earlier) return this.replayed(here, catalog, position, caller, earlier);
+    if (version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    const plan = this.plan(here, catalog, entered);
+    if (plan.problems.length > 0) return this.card(here, catalog, position, { entered, problems: plan.problems });
+    if (plan.changes.length === 0) return this.card(here, catalog, position, { banner: 'Nothing to change.' });
+    const { currency } = catalog;
     const entry: AuditEntry = {
       id: this.newId(),
       accountId: here.account.id,
@@ -115,16 +117,16 @@ export class SubscriptionChanges {
     };
     const outcome = await this.directory.applySubscriptionChange({ accountId: here.account.id, expectedVersion: version, subscriptions: plan.subscriptions, entry });
     if (outcome.status === 'conflict') {
-      return this.card({ ...here, account: outcome.account }, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+      return this.card({ ...here, account: outcome.account }, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     }
-    if (outcome.status === 'replayed') return this.replayed(here, position, caller, outcome.entry);
-    return { position: this.stay(here, position), view: await this.updatedView(here, outcome.entry) };
+    if (outcome.status === 'replayed') return this.replayed(here, catalog, position, caller, outcome.entry);
+    return { position: this.stay(here, position), view: this.updatedView(here, catalog, outcome.entry) };
   }
 
   async history(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<SubscriptionHistoryView>> {
     const here = await this.visible(caller, position, accountId);
     const entries = await this.directory.auditTrail(here.account.id, this.options.historyLimit);
-    const names = await this.offerNames();
+    const { bySku } = await this.catalog();
     return {
       position: this.stay(here, position),
       view: {
@@ -133,7 +135,7 @@ export class SubscriptionChanges {
         entries: entries.map((e) => ({
           at: formatTime(e.at),
           by: e.actor.name,
-          summary: e.lines.map((l) => `${names.get(l.sku) ?? l.sku} (${l.sku}) ${l.oldQuantity} → ${l.newQuantity}`).join('; '),
+          summary: e.lines.map((l) => `${bySku.get(l.sku)?.name ?? l.sku} (${l.sku}) ${l.oldQuantity} → ${l.newQuantity}`).join('; '),
           difference: `${formatDifference(e.monthlyDifferenceMinor, e.currency)} a month`,
         })),
       },
@@ -141,15 +143,14 @@ export class SubscriptionChanges {
   }
 
   /** The same confirmation again (a retry, a double tap): the original answer, nothing applied. */
-  private async replayed(here: Here, position: Position | undefined, caller: Caller, entry: AuditEntry): Promise<Outcome<SubscriptionsUpdatedView>> {
+  private replayed(here: Here, catalog: Catalog, position: Position | undefined, caller: Caller, entry: AuditEntry): Outcome<SubscriptionsUpdatedView> {
     if (entry.actor.aadObjectId.toLowerCase() !== caller.aadObjectId.toLowerCase() || entry.actor.tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) {
       throw new InvalidActionError('That confirmation belongs to another administrator. Review your own change.');
     }
-    return { position: this.stay(here, position), view: await this.updatedView(here, entry) };
+    return { position: this.stay(here, position), view: this.updatedView(here, catalog, entry) };
   }
 
-  private async updatedView(here: Here, entry: AuditEntry): Promise<SubscriptionsUpdatedView> {
-    const offers = new Map((await this.directory.listOffers()).map((o) => [o.sku, o]));
+  private updatedView(here: Here, { bySku: offers }: Catalog, entry: AuditEntry): SubscriptionsUpdatedView {
     return {
       view: 'subscriptionsUpdated',
       account: refOf(here.account),
@@ -189,19 +190,16 @@ export class SubscriptionChanges {
       : `You can view these subscriptions. ${who}`;
   }
 
-  private async plan(here: Here, entered: Entered): Promise<ChangePlan> {
-    const offers = await this.directory.listOffers();
+  private plan(here: Here, { offers }: Catalog, entered: Entered): ChangePlan {
     return planChange(here.account, availableOffers([...here.path], offers), offers, entered, { maxQuantity: this.options.maxQuantity });
   }
 
-  private async card(
+  private card(
     here: Here,
+    { offers, bySku, currency }: Catalog,
     position: Position | undefined,
     extra: { entered?: Entered; problems?: readonly LineProblem[]; banner?: string },
-  ): Promise<Outcome<SubscriptionsView>> {
-    const offers = await this.directory.listOffers();
-    const currency = offers[0]?.currency ?? 'GBP';
-    const bySku = new Map(offers.map((o) => [o.sku, o]));
+  ): Outcome<SubscriptionsView> {
     const problemFor = (sku: string) => extra.problems?.find((p) => p.sku === sku)?.message;
     const entered = extra.entered ?? {};
     const line = (offer: Offer, quantity: number, assigned: number): SubscriptionLineView => {
@@ -251,13 +249,17 @@ export class SubscriptionChanges {
     return position ?? { accountId: here.account.id, scopeRootId: here.scopeRootId };
   }
 
-  private async currency(): Promise<string> {
-    return (await this.directory.listOffers())[0]?.currency ?? 'GBP';
+  /** The offers, read once per use case: prices, names and the directory's one currency. */
+  private async catalog(): Promise<Catalog> {
+    const offers = await this.directory.listOffers();
+    return { offers, bySku: new Map(offers.map((o) => [o.sku, o])), currency: offers[0]?.currency ?? 'GBP' };
   }
+}
 
-  private async offerNames(): Promise<Map<string, string>> {
-    return new Map((await this.directory.listOffers()).map((o) => [o.sku, o.name]));
-  }
+interface Catalog {
+  readonly offers: readonly Offer[];
+  readonly bySku: ReadonlyMap<string, Offer>;
+  readonly currency: string;
 }
 
 function changeLine(sku: string, name: string, oldQuantity: number, newQuantity: number, oldCost: number, newCost: number, currency: string): ChangeLineView {
