@@ -72,15 +72,8 @@ export class AccountIndex {
     this.searchNames = this.folded;
 
     // Children by folded name, then id: the same order as compareNames(a, b) || id.
-    const { ids, folded } = this;
-    const byNameThenId = (a: number, b: number) => {
-      const fa = folded[a]!;
-      const fb = folded[b]!;
-      if (fa !== fb) return fa < fb ? -1 : 1;
-      const ia = ids[a]!;
-      const ib = ids[b]!;
-      return ia < ib ? -1 : ia > ib ? 1 : 0;
-    };
+    const { ids } = this;
+    const byNameThenId = (a: number, b: number) => this.compareByNameThenId(a, b);
     for (const [parentId, slots] of byParent) {
       slots.sort(byNameThenId);
       this.children.set(parentId, slots.map((s) => ids[s]!));
@@ -124,11 +117,21 @@ export class AccountIndex {
     this.bitmapWords = (reached + 31) >>> 5;
     this.bitmaps = new Uint32Array(SIGNATURE_BITS * this.bitmapWords);
     for (let p = 0; p < reached; p++) {
-      const name = folded[this.walkOrder[p]!]!;
+      const name = this.folded[this.walkOrder[p]!]!;
       const word = p >>> 5;
       const bit = 1 << (p & 31);
       for (let i = 1; i < name.length; i++) this.bitmaps[pairBit(name, i) * this.bitmapWords + word]! |= bit;
     }
+  }
+
+  /** Folded name, then id: the order of children and the last tie-break of search ranking. */
+  private compareByNameThenId(a: number, b: number): number {
+    const fa = this.folded[a]!;
+    const fb = this.folded[b]!;
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const ia = this.ids[a]!;
+    const ib = this.ids[b]!;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   }
 
   get size(): number {
@@ -252,7 +255,7 @@ export class AccountIndex {
 
   /** The first `limit` of `hits` in ranking order (a bounded insertion; a total order, so the same as sort then slice). */
   private best(hits: readonly number[], kinds: readonly MatchKind[], limit: number): number[] {
-    const { depths, folded, ids } = this;
+    const { depths } = this;
     // Each hit's match kind by slot (search is synchronous, so one scratch array serves every call).
     const kindOf = this.kindScratch;
     hits.forEach((slot, i) => (kindOf[slot] = kinds[i]!));
@@ -261,12 +264,7 @@ export class AccountIndex {
       if (byKind !== 0) return byKind;
       const byDepth = depths[a]! - depths[b]!;
       if (byDepth !== 0) return byDepth;
-      const fa = folded[a]!;
-      const fb = folded[b]!;
-      if (fa !== fb) return fa < fb ? -1 : 1;
-      const ia = ids[a]!;
-      const ib = ids[b]!;
-      return ia < ib ? -1 : ia > ib ? 1 : 0;
+      return this.compareByNameThenId(a, b);
     };
     if (!Number.isInteger(limit) || limit <= 0 || limit >= hits.length) return [...hits].sort(compare).slice(0, limit);
     const top: number[] = [];
