@@ -1,6 +1,6 @@
 import { compareMatches, foldName, MatchKind, type RankedMatch } from '../../domain/search';
 import type { SearchHit, SearchOptions } from '../port';
-import type { AccountLookup } from './account-lookup';
+import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { summaryOf, type AccountDoc } from './documents';
 import { queryPartition } from './point-read';
@@ -24,7 +24,7 @@ const TIERS: readonly { readonly match: MatchKind; readonly condition: string }[
 /** Accounts whose folded name contains the folded query, inside the given subtrees, best first. */
 export async function searchAccounts(
   containers: CosmosContainers,
-  lookup: AccountLookup,
+  reads: CosmosAccountReads,
   query: string,
   options: SearchOptions,
   signal: AbortSignal,
@@ -36,7 +36,7 @@ export async function searchAccounts(
   // Scope roots grouped by the tree (partition) they are in; unknown ones match nothing.
   const scopesByTree = new Map<string, string[]>();
   for (const scopeId of new Set(options.withinRootIds)) {
-    const rootId = await lookup.rootOf(scopeId, signal);
+    const rootId = await reads.rootOf(scopeId, signal);
     if (rootId === undefined) continue;
     const scopes = scopesByTree.get(rootId);
     if (scopes) scopes.push(scopeId);
@@ -53,7 +53,7 @@ export async function searchAccounts(
         const within = scopes.map((_, i) => `ARRAY_CONTAINS(c.lineage, @s${i})`).join(' OR ');
         const sql = `SELECT TOP @n ${HIT_FIELDS} FROM c WHERE c.rootId = @root AND c.type = 'account' AND (${within}) AND ${tier.condition} ORDER BY c.searchKey`;
         return queryPartition<HitRow>(containers.accounts, rootId, sql, { '@n': wanted, '@root': rootId, '@q': q, ...scopeParams }, signal, wanted).then((rows) => {
-          for (const row of rows) lookup.learnRoot(row.id, rootId);
+          for (const row of rows) reads.learnRoot(row.id, rootId);
           return rows;
         });
       }),

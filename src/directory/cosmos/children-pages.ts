@@ -1,6 +1,6 @@
 import type { AccountSummary } from '../../domain/accounts';
 import type { Page, PageRequest } from '../port';
-import type { AccountLookup } from './account-lookup';
+import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { summaryOf, type AccountDoc } from './documents';
 import { decodePageToken, encodePageToken, type PageCursor } from './page-token';
@@ -19,14 +19,14 @@ const MAX_PAGE_SIZE = 1000;
  */
 export async function childrenPage(
   containers: CosmosContainers,
-  lookup: AccountLookup,
+  reads: CosmosAccountReads,
   parentId: string,
   request: PageRequest,
   signal: AbortSignal,
 ): Promise<Page<AccountSummary>> {
   // The navigator asks for 20; the bounds only keep a bad caller from asking for everything.
   const pageSize = Math.min(Math.max(Math.floor(request.pageSize) || 1, 1), MAX_PAGE_SIZE);
-  const parent = await lookup.doc(parentId, signal);
+  const parent = await reads.doc(parentId, signal);
   const total = parent?.childCount ?? 0;
   const cursor: PageCursor = request.token === undefined ? { parentId, offset: 0 } : decodePageToken(request.token, parentId, total);
   if (!parent || total === 0) return { items: [], total: 0, offset: 0 };
@@ -42,7 +42,7 @@ export async function childrenPage(
   } else {
     rows = await queryPartition<ChildRow>(containers.accounts, parent.rootId, `${base} ORDER BY c.childKey`, parameters, signal, pageSize);
   }
-  for (const row of rows) lookup.learnRoot(row.id, parent.rootId);
+  for (const row of rows) reads.learnRoot(row.id, parent.rootId);
 
   const offset = cursor.offset;
   const end = offset + rows.length;

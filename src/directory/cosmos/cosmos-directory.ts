@@ -4,7 +4,7 @@ import type { AuditEntry } from '../../domain/audit';
 import { DirectoryUnavailableError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
-import { AccountLookup } from './account-lookup';
+import { CosmosAccountReads } from './account-reads';
 import { searchAccounts } from './account-search';
 import { childrenPage } from './children-pages';
 import type { CosmosContainers } from './containers';
@@ -12,7 +12,7 @@ import { AdminRoster } from './admin-roster';
 import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead, queryPartition } from './point-read';
 import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
-import { SubscriptionChanges } from './subscription-changes';
+import { CosmosChangeWriter } from './change-writer';
 import { TtlCache } from './ttl-cache';
 
 export interface CosmosDirectoryOptions {
@@ -55,10 +55,10 @@ const WARM_UP_DEADLINE_MS = 120_000;
  */
 export class CosmosDirectory implements Directory {
   private readonly options: CosmosDirectoryOptions;
-  private readonly lookup: AccountLookup;
+  private readonly reads: CosmosAccountReads;
   private readonly admins: AdminRoster;
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
-  private readonly changes: SubscriptionChanges;
+  private readonly changes: CosmosChangeWriter;
   /** How this directory calls Cosmos DB; the state storage of the same client shares it. */
   readonly calls: CallPolicy;
   private warming: Promise<void> | undefined;
@@ -71,14 +71,14 @@ export class CosmosDirectory implements Directory {
     private readonly onClose: () => void = () => undefined,
   ) {
     this.options = { ...DEFAULT_COSMOS_DIRECTORY_OPTIONS, ...options };
-    this.lookup = new AccountLookup(containers, this.options);
+    this.reads = new CosmosAccountReads(containers, this.options);
     // Each membership's tree root comes along, so opening a scope root needs no locator read.
     this.admins = new AdminRoster(containers.lookups, this.options.refreshMs, (doc) => {
-      for (const [accountId, rootId] of Object.entries(doc.roots)) this.lookup.learnRoot(accountId, rootId);
+      for (const [accountId, rootId] of Object.entries(doc.roots)) this.reads.learnRoot(accountId, rootId);
     });
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
-    this.changes = new SubscriptionChanges(containers, this.lookup, (signal) => this.skus(signal), this.calls);
+    this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls);
   }
 
 
@@ -99,7 +99,7 @@ export class CosmosDirectory implements Directory {
   private refresh(deadlineMs: number): Promise<void> {
     if (!this.refreshing) {
       const signal = AbortSignal.timeout(deadlineMs);
-      this.refreshing = Promise.all([this.admins.refresh(signal), this.lookup.refreshRoots(signal)])
+      this.refreshing = Promise.all([this.admins.refresh(signal), this.reads.refreshRoots(signal)])
         .catch(() => undefined)
         .then(() => {
           this.refreshing = undefined;
@@ -117,29 +117,29 @@ export class CosmosDirectory implements Directory {
   }
 
   async getAccount(id: string): Promise<Account | undefined> {
-    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    const doc = await this.read((signal) => this.reads.doc(id, signal));
     return doc && toAccount(doc);
   }
 
   async getPath(id: string): Promise<Account[] | undefined> {
-    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    const doc = await this.read((signal) => this.reads.doc(id, signal));
     return doc && [...doc.ancestors.map(ancestorAccount), toAccount(doc)];
   }
 
   async getSummary(id: string): Promise<AccountSummary | undefined> {
     // The turn that asks has usually just read this account or one below it.
-    const cached = this.lookup.cachedSummary(id);
+    const cached = this.reads.cachedSummary(id);
     if (cached) return cached;
-    const doc = await this.read((signal) => this.lookup.doc(id, signal));
+    const doc = await this.read((signal) => this.reads.doc(id, signal));
     return doc && summaryOf(doc);
   }
 
   listChildren(parentId: string, page: PageRequest): Promise<Page<AccountSummary>> {
-    return this.read((signal) => childrenPage(this.containers, this.lookup, parentId, page, signal));
+    return this.read((signal) => childrenPage(this.containers, this.reads, parentId, page, signal));
   }
 
   search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    return this.read((signal) => searchAccounts(this.containers, this.lookup, query, options, signal));
+    return this.read((signal) => searchAccounts(this.containers, this.reads, query, options, signal));
   }
 
   async listOffers(): Promise<Offer[]> {
@@ -159,7 +159,7 @@ export class CosmosDirectory implements Directory {
     const top = Math.floor(limit);
     if (!(top > 0)) return [];
     return this.read(async (signal) => {
-      const rootId = await this.lookup.rootOf(accountId, signal);
+      const rootId = await this.reads.rootOf(accountId, signal);
       if (rootId === undefined) return [];
       const sql = "SELECT TOP @n * FROM c WHERE c.rootId = @root AND c.type = 'audit' AND c.accountId = @account ORDER BY c.seq DESC";
       const docs = await queryPartition<AuditDoc>(this.containers.accounts, rootId, sql, { '@n': top, '@root': rootId, '@account': accountId }, signal, top);

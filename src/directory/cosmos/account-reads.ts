@@ -18,14 +18,15 @@ const MAX_ACCOUNTS = 5_000;
 const MAX_SUMMARIES = 50_000;
 
 /**
- * Finds account documents. A point read needs the partition key (the tree's root) as well as
- * the id, and callers only have the id, so roots are learned from every document read (a path
- * names a whole lineage, a listing a whole family, an admin the roots of their memberships) and
- * kept for the life of the process: an account only changes tree by a new import, and a read
- * that then misses falls back to the locator document once. Whole documents are kept briefly, so
- * the two or three directory calls of one turn share a single read.
+ * Reads account documents from Cosmos DB for the Cosmos directory (the account-lookup use case
+ * in src/app is another thing, on the Directory port). A point read needs the partition key (the
+ * tree's root) as well as the id, and callers only have the id, so roots are learned from every
+ * document read (a path names a whole lineage, a listing a whole family, an admin the roots of
+ * their memberships) and kept for the life of the process: an account only changes tree by a new
+ * import, and a read that then misses falls back to the locator document once. Whole documents
+ * are kept briefly, so the two or three directory calls of one turn share a single read.
  */
-export class AccountLookup {
+export class CosmosAccountReads {
   private readonly roots = new TtlCache<string, string>(Infinity, MAX_LOCATORS);
   private readonly docs: TtlCache<string, AccountDoc>;
   private readonly summaries: TtlCache<string, AccountSummary>;

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../domain/audit';
 import { subscriptionListIssues } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { ChangeOutcome, SubscriptionChange } from '../port';
-import type { AccountLookup } from './account-lookup';
+import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { asJson, auditDocId, auditOrderApplied, toAccount, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
 import { pointRead } from './point-read';
@@ -12,16 +12,18 @@ import type { CallPolicy } from './resilience';
 const ok = (op: OperationResponse | undefined): boolean => op !== undefined && op.statusCode >= 200 && op.statusCode < 300;
 
 /**
- * Subscription changes. The account and its audit entry live in the same logical partition, so
- * the change is one transactional batch: replace the account if its ETag is still the one read
- * (a stale review fails with 412 and nothing is written), and create the audit entry whose id is
- * the account and action id (a second apply of the same action fails with 409). Either failure
- * rolls the whole batch back, and is then settled by reading what is there now.
+ * Writes subscription changes to Cosmos DB for the Directory port's `applySubscriptionChange`
+ * and `findChange` (who may change what is the use case's business, in src/app). The account and
+ * its audit entry live in the same logical partition, so the change is one transactional batch:
+ * replace the account if its ETag is still the one read (a stale review fails with 412 and
+ * nothing is written), and create the audit entry whose id is the account and action id (a
+ * second apply of the same action fails with 409). Either failure rolls the whole batch back,
+ * and is then settled by reading what is there now.
  */
-export class SubscriptionChanges {
+export class CosmosChangeWriter {
   constructor(
     private readonly containers: CosmosContainers,
-    private readonly lookup: AccountLookup,
+    private readonly reads: CosmosAccountReads,
     private readonly knownSkus: (signal: AbortSignal) => Promise<ReadonlySet<string>>,
     private readonly calls: CallPolicy,
   ) {}
@@ -32,7 +34,7 @@ export class SubscriptionChanges {
     // The account, fresh, and the action's audit entry: replays are recognised first, whatever
     // version they carry, as in the embedded directory.
     const [doc, earlier] = await this.calls.retrying(async (signal) => {
-      const account = await this.lookup.doc(accountId, signal, true);
+      const account = await this.reads.doc(accountId, signal, true);
       return [account, account ? await this.readAudit(account.rootId, accountId, actionId, signal) : undefined] as const;
     });
     if (!doc) throw new AccountNotFoundError(accountId);
@@ -70,7 +72,7 @@ export class SubscriptionChanges {
     const [replaced, created] = response.result ?? [];
     if (ok(replaced) && ok(created)) {
       const stored: AccountDoc = { ...next, ...(replaced?.eTag ? { _etag: replaced.eTag } : {}) };
-      this.lookup.remember(stored);
+      this.reads.remember(stored);
       return { status: 'applied', account: toAccount(stored), entry: change.entry };
     }
     if (replaced?.statusCode === 412 || created?.statusCode === 409) return this.settle(accountId, actionId);
@@ -81,7 +83,7 @@ export class SubscriptionChanges {
   /** Someone changed the account first: perhaps this very action, from a double click. */
   private async settle(accountId: string, actionId: string): Promise<ChangeOutcome> {
     return this.calls.retrying(async (signal) => {
-      const doc = await this.lookup.doc(accountId, signal, true);
+      const doc = await this.reads.doc(accountId, signal, true);
       if (!doc) throw new AccountNotFoundError(accountId);
       const earlier = await this.readAudit(doc.rootId, accountId, actionId, signal);
       return earlier ? { status: 'replayed', account: toAccount(doc), entry: earlier } : { status: 'conflict', account: toAccount(doc) };
@@ -90,7 +92,7 @@ export class SubscriptionChanges {
 
   async find(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
     return this.calls.retrying(async (signal) => {
-      const rootId = await this.lookup.rootOf(accountId, signal);
+      const rootId = await this.reads.rootOf(accountId, signal);
       return rootId === undefined ? undefined : this.readAudit(rootId, accountId, actionId, signal);
     });
   }
