@@ -1,17 +1,11 @@
 import path from 'node:path';
-import { MemoryStorage, type Storage } from 'botbuilder';
+import { MemoryStorage } from 'botbuilder';
 import type { CosmosSettings, EmbeddedSettings } from './config';
 import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
-import type { Directory } from './directory/port';
+import type { Stores } from './directory/stores';
 import { FileStorage } from './teams/state/file-storage';
 
 /** The directory and the bot's state storage, opened together from one setting. */
-export interface Stores {
-  readonly directory: Directory;
-  readonly state: Storage;
-  close(): Promise<void>;
-}
-
 export async function openStores(settings: EmbeddedSettings | CosmosSettings, onStateError: (error: unknown) => void): Promise<Stores> {
   if (settings.kind === 'cosmos') {
     const { openCosmosStores } = await import('./directory/cosmos/open-cosmos');

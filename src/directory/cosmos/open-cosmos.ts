@@ -1,5 +1,5 @@
 import type { CosmosSettings } from '../../config';
-import type { Stores } from '../../stores';
+import type { Stores } from '../stores';
 import { CosmosStorage } from '../../teams/state/cosmos-storage';
 import { CosmosSetupError, openContainers } from './containers';
 import { createCosmosClient, type CosmosConnectionOverrides } from './cosmos-client';

@@ -1,0 +1,14 @@
+import type { Storage } from 'botbuilder';
+import type { Directory } from './port';
+
+/**
+ * What a backend opens from one setting: the directory and the bot's state storage, closed
+ * together. Each adapter's opener returns one (src/directory/cosmos/open-cosmos.ts) and
+ * src/stores.ts chooses between them. Only botbuilder's `Storage` type is named here, never
+ * its code: the storages of both backends implement that interface.
+ */
+export interface Stores {
+  readonly directory: Directory;
+  readonly state: Storage;
+  close(): Promise<void>;
+}
