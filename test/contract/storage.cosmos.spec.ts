@@ -1,9 +1,9 @@
 import type { CosmosClient } from '@azure/cosmos';
-import { CosmosStorage } from '../../src/teams/state/cosmos-storage';
+import { CosmosStateStorage } from '../../src/directory/cosmos/cosmos-state-storage';
 import { createDatabase, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
 import { describeStorageContract } from './storage-contract';
 
-/** CosmosStorage against the in-process stand-in, a fresh database for each test. */
+/** CosmosStateStorage against the in-process stand-in, a fresh database for each test. */
 let standIn: CosmosStandIn;
 const clients: CosmosClient[] = [];
 beforeAll(async () => {
@@ -14,8 +14,8 @@ afterAll(async () => {
   await standIn.close();
 });
 
-describeStorageContract('CosmosStorage', async () => {
+describeStorageContract('CosmosStateStorage', async () => {
   const { client, containers } = await createDatabase(standIn);
   clients.push(client);
-  return new CosmosStorage(containers.state);
+  return new CosmosStateStorage(containers.state);
 });

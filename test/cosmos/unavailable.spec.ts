@@ -7,7 +7,7 @@ import { setCosmosTestOptions } from '../../src/directory/cosmos/open-cosmos';
 import type { Directory } from '../../src/directory/port';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
 import { startServer } from '../../src/server';
-import { CosmosStorage } from '../../src/teams/state/cosmos-storage';
+import { CosmosStateStorage } from '../../src/directory/cosmos/cosmos-state-storage';
 import { CallPolicy } from '../../src/directory/cosmos/resilience';
 import { entry, subs } from '../contract/directory-contract';
 import { BotClient, textOf } from '../support/bot-client';
@@ -47,7 +47,7 @@ describe('when Cosmos DB cannot be reached', () => {
   let eachOnItsOwn: CosmosDirectory;
   /** Production settings, a short fail-fast period; its state storage shares its call policy, as openCosmosStores does. */
   let shared: CosmosDirectory;
-  let storage: CosmosStorage;
+  let storage: CosmosStateStorage;
   const COOL_DOWN_MS = 600;
 
   beforeAll(async () => {
@@ -59,7 +59,7 @@ describe('when Cosmos DB cannot be reached', () => {
     const noCaches: Partial<CosmosDirectoryOptions> = { accountTtlMs: 0, treeTtlMs: 0, catalogTtlMs: 0, refreshMs: 0 };
     eachOnItsOwn = new CosmosDirectory(containers, { ...noCaches, coolDownMs: 0 });
     shared = new CosmosDirectory(containers, { ...noCaches, coolDownMs: COOL_DOWN_MS });
-    storage = new CosmosStorage(containers.state, shared.calls);
+    storage = new CosmosStateStorage(containers.state, shared.calls);
   });
   afterAll(() => proxy.close());
   afterEach(async () => {
@@ -152,7 +152,7 @@ describe('when Cosmos DB throttles or fails a request', () => {
   });
 
   it('never resends a state write made with an eTag whose response was lost', async () => {
-    const storage = new CosmosStorage(containers.state, new CallPolicy(4500, 0));
+    const storage = new CosmosStateStorage(containers.state, new CallPolicy(4500, 0));
     await storage.write({ k: { n: 1 } });
     const read = (await storage.read(['k'])).k!;
     faults.reset();

@@ -1,6 +1,6 @@
 import type { CosmosSettings } from '../../config';
 import type { Stores } from '../stores';
-import { CosmosStorage } from '../../teams/state/cosmos-storage';
+import { CosmosStateStorage } from './cosmos-state-storage';
 import { CosmosSetupError, openContainers } from './containers';
 import { createCosmosClient, type CosmosConnectionOverrides } from './cosmos-client';
 import { CosmosDirectory, type CosmosDirectoryOptions } from './cosmos-directory';
@@ -44,7 +44,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     }
     const directory = new CosmosDirectory(containers, options?.directory, () => client.dispose());
     void directory.warmUp();
-    const state = new CosmosStorage(containers.state, directory.calls);
+    const state = new CosmosStateStorage(containers.state, directory.calls);
     return {
       directory,
       state,

@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
 import type { Storage, StoreItems } from 'botbuilder';
-import { itemIdFor } from '../../directory/cosmos/cosmos-ids';
-import { pointRead } from '../../directory/cosmos/point-read';
-import { CallPolicy, statusOf } from '../../directory/cosmos/resilience';
+import { itemIdFor } from './cosmos-ids';
+import { pointRead } from './point-read';
+import { CallPolicy, statusOf } from './resilience';
 
 /** One state item: the botbuilder key (ids are escaped or hashed forms of it) and its value. */
 interface StateDoc {
@@ -30,7 +30,7 @@ const conflict = (key: string): StorageConflictError => new StorageConflictError
  * eTag botbuilder sees. Keys of any length or character are mapped to valid ids (see itemIdFor),
  * and the key itself is stored and checked on read.
  */
-export class CosmosStorage implements Storage {
+export class CosmosStateStorage implements Storage {
   constructor(
     private readonly container: Container,
     /** Shared with the directory of the same client, so one outage is noticed once. */
