@@ -3,7 +3,7 @@ import { MemoryStorage } from 'botbuilder';
 import type { CosmosSettings, EmbeddedSettings } from './config';
 import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
 import type { Stores } from './directory/stores';
-import { FileStorage } from './teams/state/file-storage';
+import { FileStateStorage } from './directory/embedded/file-state-storage';
 
 /** The directory and the bot's state storage, opened together from one setting. */
 export async function openStores(settings: EmbeddedSettings | CosmosSettings, onStateError: (error: unknown) => void): Promise<Stores> {
@@ -15,7 +15,7 @@ export async function openStores(settings: EmbeddedSettings | CosmosSettings, on
     seedFile: settings.seedFile,
     ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
   });
-  const state = settings.dataDir ? new FileStorage(path.join(settings.dataDir, 'bot-state.json'), onStateError) : undefined;
+  const state = settings.dataDir ? new FileStateStorage(path.join(settings.dataDir, 'bot-state.json'), onStateError) : undefined;
   return {
     directory,
     state: state ?? new MemoryStorage(),

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../fs/atomic-write';
  * second of positions, which only sends an admin back to a recent account: no directory data
  * lives here.
  */
-export class FileStorage implements Storage {
+export class FileStateStorage implements Storage {
   private readonly items = new Map<string, { eTag: string; value: Record<string, unknown> }>();
   private counter = 0;
   private flushTimer: NodeJS.Timeout | undefined;
