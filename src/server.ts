@@ -70,11 +70,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   server.server.headersTimeout = config.requestTimeoutMs;
   server.pre(timeLimit(config.requestTimeoutMs));
   server.pre(identityEncodingOnly);
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.pre(jsonBodiesOnly);
+  // JSON only: restify's bodyParser would hand multipart bodies to formidable (written to the
+  // temp folder before any handler runs, beyond maxBodySize) and parse urlencoded forms.
+  const readJson = restify.plugins.jsonBodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false });
 
   let inFlight = 0;
   let draining = false;
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', ...readJson, async (req: restify.Request, res: restify.Response) => {
     if (draining) {
       res.send(503, { error: 'ShuttingDown', message: 'Switchboard is restarting; try again in a moment.' });
       return;
@@ -187,6 +190,26 @@ const identityEncodingOnly: restify.RequestHandler = (req, res, next) => {
   }
   return next();
 };
+
+/**
+ * Activities arrive as JSON. Every other body (multipart uploads, urlencoded forms a web page can
+ * post cross-site, text) is refused before it is read: the connection is closed after the 415
+ * so the rest of an upload is never taken in.
+ */
+const jsonBodiesOnly: restify.RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST' || isJsonContentType(req.headers['content-type'])) return next();
+  res.setHeader('connection', 'close');
+  res.send(415, { error: 'UnsupportedMediaType', message: 'Send the activity as application/json.' });
+  return next(false);
+};
+
+/** `application/json`, optionally with `charset=utf-8` (any case, quoted or not), and nothing else. */
+function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const [type, ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return parameters.every((p) => p === '' || /^charset=("?)utf-8\1$/.test(p));
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
