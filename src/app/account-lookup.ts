@@ -1,13 +1,13 @@
-import type { Caller } from '../domain/admins';
-import { brandOf } from '../domain/accounts';
-import { NotAnAdminError } from '../domain/errors';
+import type { Admin, Caller } from '../domain/admins';
+import { brandShown, type Account } from '../domain/accounts';
 import { breadcrumb, breadcrumbText, scopeRootOn } from '../domain/navigation';
-import { capabilitiesOn, isInScope, mayOpen } from '../domain/permissions';
+import { capabilitiesOn } from '../domain/permissions';
 import { accountIdFromPortalUrl, portalLinks, type PortalTemplates } from '../domain/portals';
+import { foldName } from '../domain/search';
 import type { Directory } from '../directory/port';
+import { accessFrom, type AccessSource, type AdminAccess } from './access';
 import { refOf, type Navigator } from './navigator';
 import type { AccountCardView, ScopeChoice } from './views';
-import { foldName } from '../domain/search';
 
 /** Longest query or URL a compose box sends that is worth looking at. */
 const MAX_INPUT = 2048;
@@ -18,29 +18,37 @@ const MAX_INPUT = 2048;
  * anything outside them answers with nothing at all.
  */
 export class AccountLookup {
+  private readonly access: AdminAccess;
+
   constructor(
     private readonly directory: Directory,
     private readonly navigator: Navigator,
     private readonly portals: PortalTemplates,
-  ) {}
+    access: AccessSource = navigator,
+  ) {
+    this.access = accessFrom(access);
+  }
 
   /** Accounts matching `query`, best first; nothing for a caller who administers nothing. */
   async search(caller: Caller, query: string, limit: number): Promise<AccountCardView[]> {
     const text = query.trim().slice(0, MAX_INPUT);
-    const admin = await this.navigator.admin(caller).catch(swallowNotAnAdmin);
-    if (!admin || !text) return [];
+    const admin = text ? await this.access.adminOrNone(caller) : undefined;
+    if (!admin) return [];
+    // Each hit is already authorized and carries its path and summary; only the brand in force
+    // needs the full path (search hits carry ids, names and kinds).
     const hits = await this.navigator.searchFor(admin, text, limit);
-    const cards: AccountCardView[] = [];
-    for (const hit of hits) {
-      const card = await this.card(caller, hit.account.id);
-      if (card) cards.push(card);
-    }
-    return cards;
+    const cards = await Promise.all(
+      hits.map(async (hit) => {
+        const path = await this.directory.getPath(hit.account.id);
+        return path ? this.cardOf(admin, path, hit.account.childCount) : undefined;
+      }),
+    );
+    return cards.filter((card): card is AccountCardView => card !== undefined);
   }
 
   /** The caller's own scope roots whose name, brand or path contains `text` (the switch picker's typeahead). */
   async scopeChoices(caller: Caller, text: string, limit: number): Promise<ScopeChoice[]> {
-    const admin = await this.navigator.admin(caller).catch(swallowNotAnAdmin);
+    const admin = await this.access.adminOrNone(caller);
     if (!admin) return [];
     const wanted = foldName(text);
     const choices = await this.navigator.scopeChoices(admin);
@@ -51,28 +59,23 @@ export class AccountLookup {
   async unfurl(caller: Caller, url: string): Promise<AccountCardView | undefined> {
     if (url.length > MAX_INPUT) return undefined;
     const accountId = accountIdFromPortalUrl(url, this.portals);
-    return accountId === undefined ? undefined : this.card(caller, accountId);
+    const admin = accountId === undefined ? undefined : await this.access.adminOrNone(caller);
+    const path = admin && accountId !== undefined ? await this.directory.getPath(accountId) : undefined;
+    if (!admin || !path || !this.access.mayVisit(admin, path)) return undefined;
+    const summary = await this.directory.getSummary(path[path.length - 1]!.id);
+    return this.cardOf(admin, path, summary?.childCount ?? 0);
   }
 
-  private async card(caller: Caller, accountId: string): Promise<AccountCardView | undefined> {
-    const admin = await this.navigator.admin(caller).catch(swallowNotAnAdmin);
-    const path = admin ? await this.directory.getPath(accountId) : undefined;
-    if (!admin || !path || !isInScope(admin, path) || !mayOpen(admin, path)) return undefined;
+  /** The shareable card of the last account of `path`, which the admin may visit. */
+  private cardOf(admin: Admin, path: readonly Account[], childCount: number): AccountCardView {
     const account = path[path.length - 1]!;
-    const summary = await this.directory.getSummary(accountId);
     return {
       view: 'accountCard',
       account: refOf(account),
-      brandName: brandOf(path)?.name ?? 'Call2Teams',
+      brandName: brandShown(path).name,
       breadcrumbText: breadcrumbText(breadcrumb(path, scopeRootOn(admin, path)!)),
-      childCount: summary?.childCount ?? 0,
+      childCount,
       portals: portalLinks(account, capabilitiesOn(admin, path), this.portals),
     };
   }
-}
-
-/** Someone who administers nothing simply finds nothing. */
-function swallowNotAnAdmin(error: unknown): undefined {
-  if (error instanceof NotAnAdminError) return undefined;
-  throw error;
 }

@@ -1,12 +1,13 @@
-import { brandOf, KIND_LABELS, type Account, type AccountKind } from '../domain/accounts';
+import { brandShown, KIND_LABELS, type Account, type AccountKind } from '../domain/accounts';
 import type { Admin, Caller } from '../domain/admins';
-import { AccountNotFoundError, InvalidActionError, NotAllowedError, NotAnAdminError } from '../domain/errors';
+import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, parentWithinScope, scopeRootIds, scopeRootOn, type Position } from '../domain/navigation';
 import { capabilitiesOn, isInScope, mayOpen, type Capabilities } from '../domain/permissions';
 import { portalLinks, type PortalTemplates } from '../domain/portals';
 import { ROLE_LABELS } from '../domain/roles';
 import { foldName } from '../domain/search';
-import type { Directory } from '../directory/port';
+import type { Directory, SearchHit } from '../directory/port';
+import { AdminAccess, MAX_REFERENCE, positionOf, type Here } from './access';
 import type { AccountRef, PortalView, ScopeChoice, SearchView, SwitchView, TreeView, WhereAmIView } from './views';
 
 export interface NavigatorOptions {
@@ -25,23 +26,13 @@ export const DEFAULT_NAVIGATOR_OPTIONS: Omit<NavigatorOptions, 'portals'> = {
   staticChoiceLimit: 50,
 };
 
-/** Where an admin stands, resolved and authorized for this turn. */
-export interface Here {
-  readonly admin: Admin;
-  readonly path: readonly Account[];
-  readonly account: Account;
-  readonly scopeRootId: string;
-  readonly caps: Capabilities;
-}
+export type { Here } from './access';
 
 /** A use case's answer: the view to show and, when it moved the admin, where they are now. */
 export interface Outcome<V> {
   readonly view: V;
   readonly position: Position;
 }
-
-/** Longest account reference we look up; anything longer is not a name or an id. */
-const MAX_REFERENCE = 200;
 
 export const refOf = (a: Pick<Account, 'id' | 'name' | 'kind'>): AccountRef => ({
   id: a.id,
@@ -52,79 +43,54 @@ export const refOf = (a: Pick<Account, 'id' | 'name' | 'kind'>): AccountRef => (
 
 /**
  * The navigation use cases: where am I, open, up, home, the tree, portals, search, switch.
- * Every one starts from the caller's identity and re-authorizes the target on the server,
- * whatever a card's data claims.
+ * Every one starts from the caller's identity and re-authorizes the target on the server
+ * (through AdminAccess), whatever a card's data claims.
  */
 export class Navigator {
+  /** Who the admin is and where they may be; shared with the other use cases. */
+  readonly access: AdminAccess;
+
   constructor(
     private readonly directory: Directory,
     private readonly options: NavigatorOptions,
-  ) {}
-
-  async admin(caller: Caller): Promise<Admin> {
-    const admin = await this.directory.getAdmin(caller);
-    if (!admin || admin.memberships.length === 0) throw new NotAnAdminError();
-    return admin;
+    access?: AdminAccess,
+  ) {
+    this.access = access ?? new AdminAccess(directory);
   }
 
-  /**
-   * Resolves the stored position for this turn. A position that no longer holds (account gone,
-   * membership removed) falls back to the admin's first scope root rather than failing.
-   */
-  async here(caller: Caller, position: Position | undefined): Promise<Here> {
-    const admin = await this.admin(caller);
-    if (position) {
-      const path = await this.directory.getPath(position.accountId);
-      if (path && isInScope(admin, path) && mayOpen(admin, path)) {
-        return this.at(admin, path, scopeRootOn(admin, path, position.scopeRootId)!);
-      }
-    }
-    return this.home(admin, scopeRootIds(admin)[0]!);
+  /** Kept for callers that ask the navigator who the admin is; the answer is AdminAccess's. */
+  admin(caller: Caller): Promise<Admin> {
+    return this.access.admin(caller);
   }
 
-  private async home(admin: Admin, scopeRootId: string): Promise<Here> {
-    const path = await this.directory.getPath(scopeRootId);
-    if (!path) throw new AccountNotFoundError(scopeRootId);
-    return this.at(admin, path, scopeRootId);
+  /** Kept for callers that ask the navigator where the admin stands; the answer is AdminAccess's. */
+  here(caller: Caller, position: Position | undefined): Promise<Here> {
+    return this.access.here(caller, position);
   }
 
-  private at(admin: Admin, path: readonly Account[], scopeRootId: string): Here {
-    return { admin, path, account: path[path.length - 1]!, scopeRootId, caps: capabilitiesOn(admin, path) };
+  /** The Where am I card for where the admin stands. */
+  async whereAmI(caller: Caller, position: Position | undefined): Promise<Outcome<WhereAmIView>> {
+    return this.describe(await this.access.here(caller, position));
   }
 
-  /** The current account, or the account `accountId` names if the caller may open it; does not move them. */
-  async locate(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
-    const here = await this.here(caller, position);
-    return accountId === undefined || accountId === here.account.id ? here : this.authorizeOpen(here.admin, accountId, here.scopeRootId);
-  }
-
-  /** Authorizes opening account `id`: out of scope reads as not found, so nothing is revealed. */
-  private async authorizeOpen(admin: Admin, id: string, preferredRoot?: string): Promise<Here> {
-    const path = id.length <= MAX_REFERENCE ? await this.directory.getPath(id) : undefined;
-    if (!path || !isInScope(admin, path)) throw new AccountNotFoundError(id);
-    if (!mayOpen(admin, path)) {
-      throw new NotAllowedError(`Your roles do not let you open the sub accounts of ${path[path.length - 2]?.name ?? 'this account'}.`);
-    }
-    return this.at(admin, path, scopeRootOn(admin, path, preferredRoot)!);
-  }
-
-  whereAmI(here: Here): Outcome<WhereAmIView> {
+  /** The Where am I card of `here`, sub account count included. */
+  async describe(here: Here): Promise<Outcome<WhereAmIView>> {
     const { admin, path, account, scopeRootId, caps } = here;
     const crumbs = breadcrumb(path, scopeRootId);
     const parent = parentWithinScope(path, scopeRootId);
-    const brand = brandOf(path);
+    const summary = await this.directory.getSummary(account.id);
     return {
-      position: { accountId: account.id, scopeRootId },
+      position: positionOf(here),
       view: {
         view: 'whereAmI',
-        brand: brand ? { ...brand } : { name: 'Call2Teams' },
+        brand: { ...brandShown(path) },
         account: refOf(account),
         breadcrumb: crumbs.map(refOf),
         breadcrumbText: breadcrumbText(crumbs),
         roles: caps.roles.map((r) => ROLE_LABELS[r]),
         ...(parent ? { parent: refOf(parent) } : {}),
         atScopeRoot: !parent,
-        childCount: 0,
+        childCount: summary?.childCount ?? 0,
         canBrowse: caps.browse,
         canViewSubscriptions: caps.viewSubscriptions,
         portals: portalLinks(account, caps, this.options.portals),
@@ -134,16 +100,9 @@ export class Navigator {
     };
   }
 
-  /** The Where am I card, with the sub account count filled in. */
-  async describe(here: Here): Promise<Outcome<WhereAmIView>> {
-    const outcome = this.whereAmI(here);
-    const summary = await this.directory.getSummary(here.account.id);
-    return { ...outcome, view: { ...outcome.view, childCount: summary?.childCount ?? 0 } };
-  }
-
   async open(caller: Caller, position: Position | undefined, accountId: string): Promise<Outcome<WhereAmIView>> {
-    const admin = await this.admin(caller);
-    return this.describe(await this.authorizeOpen(admin, accountId, position?.scopeRootId));
+    const admin = await this.access.admin(caller);
+    return this.describe(await this.access.authorizeOpen(admin, accountId, position?.scopeRootId));
   }
 
   /**
@@ -153,7 +112,7 @@ export class Navigator {
   async openByReference(caller: Caller, position: Position | undefined, reference: string): Promise<Outcome<WhereAmIView | SearchView>> {
     const ref = reference.trim();
     if (!ref) throw new InvalidActionError('Say which account to open, for example: open Contoso');
-    const admin = await this.admin(caller);
+    const admin = await this.access.admin(caller);
     const byId = ref.length <= MAX_REFERENCE ? await this.directory.getPath(ref) : undefined;
     if (byId && isInScope(admin, byId)) return this.open(caller, position, ref);
     const found = await this.searchFor(admin, ref, this.options.searchLimit + 1);
@@ -161,28 +120,27 @@ export class Navigator {
     const pick = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
     if (pick) return this.open(caller, position, pick.account.id);
     if (found.length === 0) throw new AccountNotFoundError(ref);
-    const here = await this.here(caller, position);
-    return { position: { accountId: here.account.id, scopeRootId: here.scopeRootId }, view: this.searchView(admin, ref, found, `Several accounts match "${ref}". Pick one:`) };
+    const here = await this.access.here(caller, position);
+    return { position: positionOf(here), view: this.searchView(admin, ref, found, `Several accounts match "${ref}". Pick one:`) };
   }
 
   async up(caller: Caller, position: Position | undefined): Promise<Outcome<WhereAmIView>> {
-    const here = await this.here(caller, position);
+    const here = await this.access.here(caller, position);
     const parent = parentWithinScope(here.path, here.scopeRootId);
     if (!parent) return this.describe(here); // already at the top of what they may see
-    return this.describe(this.at(here.admin, here.path.slice(0, -1), here.scopeRootId));
+    return this.describe(this.access.at(here.admin, here.path.slice(0, -1), here.scopeRootId));
   }
 
   async goHome(caller: Caller, position: Position | undefined): Promise<Outcome<WhereAmIView>> {
-    const here = await this.here(caller, position);
+    const here = await this.access.here(caller, position);
     // The scope root is on the current path: no need to read it again.
     const rootAt = here.path.findIndex((a) => a.id === here.scopeRootId);
-    return this.describe(rootAt >= 0 ? this.at(here.admin, here.path.slice(0, rootAt + 1), here.scopeRootId) : await this.home(here.admin, here.scopeRootId));
+    return this.describe(rootAt >= 0 ? this.access.at(here.admin, here.path.slice(0, rootAt + 1), here.scopeRootId) : await this.access.home(here.admin, here.scopeRootId));
   }
 
   /** One page of an account's children (the current account unless `accountId` names another in scope). */
   async children(caller: Caller, position: Position | undefined, accountId?: string, token?: string): Promise<Outcome<TreeView>> {
-    let here = await this.here(caller, position);
-    if (accountId !== undefined && accountId !== here.account.id) here = await this.authorizeOpen(here.admin, accountId, here.scopeRootId);
+    const here = await this.access.locate(caller, position, accountId);
     if (!here.caps.browse) throw new NotAllowedError(`Your roles on ${here.account.name} do not include seeing its sub accounts.`);
     const { pageSize } = this.options;
     const page = await this.directory.listChildren(here.account.id, { pageSize, ...(token !== undefined ? { token } : {}) });
@@ -206,7 +164,7 @@ export class Navigator {
       };
     });
     return {
-      position: { accountId: here.account.id, scopeRootId: here.scopeRootId },
+      position: positionOf(here),
       view: {
         view: 'accountTree',
         parent: refOf(here.account),
@@ -224,12 +182,11 @@ export class Navigator {
   }
 
   async portals(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<PortalView>> {
-    let here = await this.here(caller, position);
-    if (accountId !== undefined && accountId !== here.account.id) here = await this.authorizeOpen(here.admin, accountId, here.scopeRootId);
+    const here = await this.access.locate(caller, position, accountId);
     const links = portalLinks(here.account, here.caps, this.options.portals);
     return {
       // Looking at another account's links does not move the admin.
-      position: position ?? { accountId: here.account.id, scopeRootId: here.scopeRootId },
+      position: position ?? positionOf(here),
       view: {
         view: 'portalLinks',
         account: refOf(here.account),
@@ -243,18 +200,18 @@ export class Navigator {
     const text = query.trim();
     if (!text) throw new InvalidActionError('Say what to look for, for example: find dental');
     if (text.length > MAX_REFERENCE) throw new InvalidActionError(`Search text is limited to ${MAX_REFERENCE} characters.`);
-    const here = await this.here(caller, position);
+    const here = await this.access.here(caller, position);
     const hits = await this.searchFor(here.admin, text, this.options.searchLimit + 1);
-    return { position: { accountId: here.account.id, scopeRootId: here.scopeRootId }, view: this.searchView(here.admin, text, hits) };
+    return { position: positionOf(here), view: this.searchView(here.admin, text, hits) };
   }
 
   /** Matches the admin may open, across all their scopes, best first. */
-  async searchFor(admin: Admin, text: string, limit: number) {
+  async searchFor(admin: Admin, text: string, limit: number): Promise<SearchHit[]> {
     const hits = await this.directory.search(text, { withinRootIds: scopeRootIds(admin), limit: limit * 2 });
     return hits.filter((h) => mayOpen(admin, h.path)).slice(0, limit);
   }
 
-  private searchView(admin: Admin, query: string, hits: Awaited<ReturnType<Navigator['searchFor']>>, note?: string): SearchView {
+  private searchView(admin: Admin, query: string, hits: readonly SearchHit[], note?: string): SearchView {
     const shown = hits.slice(0, this.options.searchLimit);
     return {
       view: 'searchResults',
@@ -275,12 +232,12 @@ export class Navigator {
   }
 
   async switchChoices(caller: Caller, position: Position | undefined, filter?: string): Promise<Outcome<SwitchView>> {
-    const here = await this.here(caller, position);
+    const here = await this.access.here(caller, position);
     const all = await this.scopeChoices(here.admin, here.scopeRootId);
     const wanted = filter ? all.filter((c) => foldName(`${c.title} ${c.pathText}`).includes(foldName(filter))) : all;
     const typeahead = all.length > this.options.staticChoiceLimit;
     return {
-      position: { accountId: here.account.id, scopeRootId: here.scopeRootId },
+      position: positionOf(here),
       view: {
         view: 'switchAccount',
         current: refOf(here.account),
@@ -301,7 +258,7 @@ export class Navigator {
       choices.push({
         id,
         title: account.name,
-        brandName: brandOf(path)?.name ?? 'Call2Teams',
+        brandName: brandShown(path).name,
         pathText: breadcrumbText(path),
         current: id === currentRootId,
       });
@@ -311,8 +268,8 @@ export class Navigator {
 
   /** Moves to one of the admin's own scope roots. Anything else is refused. */
   async switchTo(caller: Caller, scopeRootId: string): Promise<Outcome<WhereAmIView>> {
-    const admin = await this.admin(caller);
+    const admin = await this.access.admin(caller);
     if (!scopeRootIds(admin).includes(scopeRootId)) throw new AccountNotFoundError(scopeRootId);
-    return this.describe(await this.home(admin, scopeRootId));
+    return this.describe(await this.access.home(admin, scopeRootId));
   }
 }

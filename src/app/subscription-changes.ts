@@ -6,7 +6,8 @@ import { breadcrumb, breadcrumbText, type Position } from '../domain/navigation'
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
 import type { Directory } from '../directory/port';
-import { refOf, type Here, type Navigator, type Outcome } from './navigator';
+import { accessFrom, positionOf, type AccessSource, type AdminAccess, type Here } from './access';
+import { refOf, type Outcome } from './navigator';
 import type {
   ChangeLineView,
   SubscriptionHistoryView,
@@ -43,12 +44,14 @@ type SubscriptionsOutcome = Outcome<SubscriptionsView | SubscriptionReviewView |
 export class SubscriptionChanges {
   private readonly newId: () => string;
   private readonly now: () => Date;
+  private readonly access: AdminAccess;
 
   constructor(
     private readonly directory: Directory,
-    private readonly navigator: Navigator,
+    access: AccessSource,
     private readonly options: SubscriptionOptions,
   ) {
+    this.access = accessFrom(access);
     this.newId = options.newId ?? randomUUID;
     this.now = options.now ?? (() => new Date());
   }
@@ -167,7 +170,7 @@ export class SubscriptionChanges {
   }
 
   private async visible(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
-    const here = await this.navigator.locate(caller, position, accountId);
+    const here = await this.access.locate(caller, position, accountId);
     if (!here.caps.viewSubscriptions) {
       throw new NotAllowedError(`Your roles on ${here.account.name} do not include seeing its subscriptions (Subscription Viewer, Contributor or Owner).`);
     }
@@ -246,7 +249,7 @@ export class SubscriptionChanges {
   }
 
   private stay(here: Here, position: Position | undefined): Position {
-    return position ?? { accountId: here.account.id, scopeRootId: here.scopeRootId };
+    return position ?? positionOf(here);
   }
 
   /** The offers, read once per use case: prices, names and the directory's one currency. */

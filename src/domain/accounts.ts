@@ -66,6 +66,17 @@ export function brandOf(path: readonly Account[]): Brand | undefined {
   return undefined;
 }
 
+/** The brand shown where no account on the path sets one. */
+export const DEFAULT_BRAND: Brand = { name: 'Call2Teams' };
+
+/**
+ * The brand the admin sees on the last account of `path`: the one in force there, else
+ * Call2Teams. It may be set on an account above the admin's scope: white-labelling is theirs to see.
+ */
+export function brandShown(path: readonly Account[]): Brand {
+  return brandOf(path) ?? DEFAULT_BRAND;
+}
+
 /** The nearest base level at or above the last account of `path`. */
 export function baseLevelOf(path: readonly Account[]): Account | undefined {
   for (let i = path.length - 1; i >= 0; i--) {
