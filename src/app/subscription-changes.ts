@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Caller } from '../domain/admins';
+import { sameAdmin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
 import { InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, type Position } from '../domain/navigation';
@@ -147,7 +147,7 @@ export class SubscriptionChanges {
 
   /** The same confirmation again (a retry, a double tap): the original answer, nothing applied. */
   private replayed(here: Here, catalog: Catalog, position: Position | undefined, caller: Caller, entry: AuditEntry): Outcome<SubscriptionsUpdatedView> {
-    if (entry.actor.aadObjectId.toLowerCase() !== caller.aadObjectId.toLowerCase() || entry.actor.tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) {
+    if (!sameAdmin(entry.actor, caller)) {
       throw new InvalidActionError('That confirmation belongs to another administrator. Review your own change.');
     }
     return { position: this.stay(here, position), view: this.updatedView(here, catalog, entry) };

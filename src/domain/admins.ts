@@ -23,3 +23,8 @@ export interface Caller {
 export function adminKey(caller: Caller): string {
   return `${caller.tenantId.toLowerCase()}/${caller.aadObjectId.toLowerCase()}`;
 }
+
+/** Are `a` and `b` the same person (same tenant, same object id, in any case)? */
+export function sameAdmin(a: Caller, b: Caller): boolean {
+  return adminKey(a) === adminKey(b);
+}

@@ -1,4 +1,5 @@
 import { ACCOUNT_KINDS, type Account, type AccountKind, type Brand, type Subscription } from './accounts';
+import { adminKey } from './admins';
 import type { AuditEntry } from './audit';
 import type { Offer } from './offers';
 import { isRole, type Role } from './roles';
@@ -103,7 +104,7 @@ export function checkDocument(doc: DirectoryDocument): DocumentIssue[] {
   const adminKeys = new Map<string, number>();
   doc.admins.forEach((admin, i) => {
     const at = `$.admins[${i}]`;
-    const key = `${admin.tenantId.toLowerCase()}/${admin.aadObjectId.toLowerCase()}`;
+    const key = adminKey(admin);
     if (adminKeys.has(key)) {
       issues.push({ path: `${at}.aadObjectId`, message: `duplicate administrator ${admin.aadObjectId} in tenant ${admin.tenantId} (first at $.admins[${adminKeys.get(key)}])` });
     } else adminKeys.set(key, i);
