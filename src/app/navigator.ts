@@ -42,6 +42,14 @@ export const refOf = (a: Pick<Account, 'id' | 'name' | 'kind'>): AccountRef => (
 });
 
 /**
+ * Who can give the admin more roles on `account`, true for whoever reads it: an account at the
+ * top of its tree has nobody above it, and nothing about the accounts above is named.
+ */
+export function rolesHint(account: Pick<Account, 'name' | 'parentId'>, what: string): string {
+  return account.parentId === null ? `An Account Owner of ${account.name} ${what}` : `An Account Owner of this account or of an account above it ${what}`;
+}
+
+/**
  * The navigation use cases: where am I, open, up, home, the tree, portals, search, switch.
  * Every one starts from the caller's identity and re-authorizes the target on the server
  * (through AdminAccess), whatever a card's data claims.
@@ -192,6 +200,7 @@ export class Navigator {
         account: refOf(here.account),
         breadcrumbText: breadcrumbText(breadcrumb(here.path, here.scopeRootId)),
         links,
+        noLinksHint: rolesHint(here.account, 'can give you a Service or Subscription role.'),
       },
     };
   }
@@ -248,7 +257,10 @@ export class Navigator {
     };
   }
 
-  /** The admin's scope roots, each with its brand and its path in its tree. */
+  /**
+   * The admin's scope roots, each with its brand and its path from the highest of their own
+   * memberships on it (just its name unless they also hold one above it): never the accounts above.
+   */
   async scopeChoices(admin: Admin, currentRootId?: string): Promise<ScopeChoice[]> {
     const choices: ScopeChoice[] = [];
     for (const id of scopeRootIds(admin)) {
@@ -259,7 +271,7 @@ export class Navigator {
         id,
         title: account.name,
         brandName: brandShown(path).name,
-        pathText: breadcrumbText(path),
+        pathText: breadcrumbText(breadcrumb(path, scopeRootOn(admin, path)!)),
         current: id === currentRootId,
       });
     }

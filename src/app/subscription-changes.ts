@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sameAdmin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
 import { InvalidActionError, NotAllowedError } from '../domain/errors';
-import { breadcrumb, breadcrumbText, type Position } from '../domain/navigation';
+import { breadcrumb, breadcrumbText, isWithinBreadcrumb, type Position } from '../domain/navigation';
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
 import type { Directory } from '../directory/port';
@@ -183,11 +183,20 @@ export class SubscriptionChanges {
     return here;
   }
 
+  /**
+   * Why the card is read-only and who can change it. The base level is named only when it lies
+   * within what the admin sees; above their scope it is "an account above yours".
+   */
   private readOnlyReason(here: Here): string {
     const base = offeringBaseLevel([...here.path]);
     if (!base) return `${here.account.name} is a base account: its own subscriptions are managed in its Account Portal.`;
     const ownAdmin = here.admin.memberships.some((m) => m.accountId === here.account.id);
-    const who = `Only an administrator holding Subscription Contributor on ${base.name} or above can change them.`;
+    const holder = !isWithinBreadcrumb(here.path, here.scopeRootId, base.id)
+      ? 'an account above yours'
+      : base.parentId === null
+        ? base.name
+        : `${base.name} or above`;
+    const who = `Only an administrator holding Subscription Contributor on ${holder} can change them.`;
     return ownAdmin
       ? `An account's own administrators cannot change its subscriptions, which protects customers from unexpected costs. ${who}`
       : `You can view these subscriptions. ${who}`;

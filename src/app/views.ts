@@ -60,6 +60,8 @@ export interface PortalView {
   readonly account: AccountRef;
   readonly breadcrumbText: string;
   readonly links: readonly PortalLink[];
+  /** When there are no links: who can give the admin a role that shows them. */
+  readonly noLinksHint: string;
 }
 
 export interface ScopeChoice {

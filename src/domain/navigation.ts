@@ -26,10 +26,19 @@ export function scopeRootOn(admin: Admin, path: readonly Pick<Account, 'id'>[], 
   return path.find((a) => roots.has(a.id))?.id;
 }
 
-/** The steps from the scope root down to the current account (the whole path if the root is absent). */
+/**
+ * The steps from the scope root down to the current account: what the admin may see of the path.
+ * The accounts above the scope root are never part of it; if the root is not on the path at all,
+ * only the account itself is.
+ */
 export function breadcrumb<T extends Pick<Account, 'id'>>(path: readonly T[], scopeRootId: string): T[] {
   const start = path.findIndex((a) => a.id === scopeRootId);
-  return path.slice(Math.max(start, 0));
+  return path.slice(start >= 0 ? start : Math.max(path.length - 1, 0));
+}
+
+/** Is `accountId` on the part of `path` the admin sees from `scopeRootId` (the breadcrumb)? */
+export function isWithinBreadcrumb(path: readonly Pick<Account, 'id'>[], scopeRootId: string, accountId: string): boolean {
+  return breadcrumb(path, scopeRootId).some((a) => a.id === accountId);
 }
 
 /** The account one step up, or undefined at the scope root (the top of what the admin may see). */

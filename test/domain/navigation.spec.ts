@@ -99,8 +99,9 @@ describe('breadcrumb', () => {
     expect(breadcrumb(PATH, 'customer')).toEqual([customer]);
   });
 
-  it('falls back to the whole path when the scope root is not on it', () => {
-    expect(breadcrumb(PATH, 'nowhere')).toEqual(PATH);
+  it('shows only the account when the scope root is not on the path, never the accounts above it', () => {
+    expect(breadcrumb(PATH, 'nowhere')).toEqual([customer]);
+    expect(breadcrumb([], 'nowhere')).toEqual([]);
   });
 
   it('keeps the caller\'s objects and does not change the path', () => {
