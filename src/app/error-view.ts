@@ -1,8 +1,17 @@
-import { SwitchboardError } from '../domain/errors';
+import { SwitchboardError, type ErrorCode } from '../domain/errors';
 import type { ErrorView } from './views';
 
-/** Domain errors as cards, each saying what to do next. Anything else is "something went wrong". */
-const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
+interface NextStep {
+  readonly title: string;
+  readonly nextStep: string;
+}
+
+/**
+ * Domain errors as cards, each saying what to do next, keyed by every code a domain error may
+ * carry (so a new code does not compile until it has its card). Anything that is not a domain
+ * error is "something went wrong".
+ */
+const NEXT_STEPS: Readonly<Record<ErrorCode | 'unknownCommand', NextStep>> = {
   notAnAdmin: {
     title: 'You are not an administrator of any account',
     nextStep: 'Ask an Account Owner of your partner account to add you as an Administrator in the Account Portal, then say hi again.',
@@ -34,8 +43,8 @@ const NEXT_STEPS: Record<string, { title: string; nextStep: string }> = {
 };
 
 export function errorView(error: unknown): ErrorView {
-  if (error instanceof SwitchboardError && NEXT_STEPS[error.code]) {
-    return { view: 'error', code: error.code, message: error.message, ...NEXT_STEPS[error.code]! };
+  if (error instanceof SwitchboardError) {
+    return { view: 'error', code: error.code, message: error.message, ...NEXT_STEPS[error.code] };
   }
   return {
     view: 'error',
@@ -48,5 +57,5 @@ export function errorView(error: unknown): ErrorView {
 
 export function unknownCommandView(text: string): ErrorView {
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return { view: 'error', code: 'unknownCommand', message: `“${shown}” is not a Switchboard command.`, ...NEXT_STEPS.unknownCommand! };
+  return { view: 'error', code: 'unknownCommand', message: `“${shown}” is not a Switchboard command.`, ...NEXT_STEPS.unknownCommand };
 }

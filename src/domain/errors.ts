@@ -2,8 +2,11 @@
  * Domain errors. Each is a typed class so the Teams edge can map it to its own card;
  * none carries a stack trace to the user.
  */
+/** Every code a domain error may carry: the Teams edge maps each to its own card. */
+export type ErrorCode = 'notAnAdmin' | 'notFound' | 'notAllowed' | 'invalidAction' | 'unavailable' | 'tenantNotAllowed';
+
 export abstract class SwitchboardError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
