@@ -1,12 +1,14 @@
+import { VERBS } from '../teams/verbs';
+
 /**
- * The text commands the bot offers in Teams' command menu (the manifest's commandLists).
+ * The text commands the bot offers in Teams' command menu (the manifest's commandLists), read
+ * from the verb table (src/teams/verbs.ts): each verb's `menu` line, in table order.
  *
  * Manifest 1.24 raised the schema's limit to 12 commands a list for Copilot Studio agents, but
  * we keep to the classic Teams limits (10 commands, 32-character titles, 128-character
  * descriptions) so the menu shows the same in every Teams client.
  *
- * Left out to stay within 10: `up` and `home`. Both are a button on every "where am i" card
- * ("Go up", "Home"), the help card lists them, and typing them still works.
+ * Left out to stay within 10: `up` and `home` (the table says why).
  */
 export type BotScope = 'personal' | 'team' | 'groupChat';
 
@@ -20,21 +22,10 @@ export interface BotCommand {
 }
 
 /** Menu order: the everyday questions first, subscription changes next, help last. */
-export const MENU_COMMANDS: readonly BotCommand[] = [
-  { title: 'where am i', description: 'Which account you are on, and the path to it from your base account' },
-  { title: 'find', description: 'find <text>: search the accounts you administer by name or id' },
-  { title: 'open', description: 'open <name or id>: go to an account' },
-  { title: 'accounts', description: 'The sub accounts of the current account' },
-  { title: 'switch', description: 'Switch to another account you administer' },
-  { title: 'portal', description: 'Account Portal and Customer Portal links for the current account' },
-  { title: 'subscriptions', description: 'Subscriptions and licence quantities of the current account' },
-  { title: 'set', description: 'set <sku> <quantity>: change a licence quantity, e.g. set C2TU1 25' },
-  { title: 'history', description: 'Recent subscription changes on the current account' },
-  { title: 'help', description: 'What Switchboard can do, including up and home' },
-];
+export const MENU_COMMANDS: readonly BotCommand[] = VERBS.menu();
 
-/** The commands not in the menu, and why: see the header. */
-export const LEFT_OUT_OF_MENU: readonly string[] = ['up', 'home'];
+/** The typed commands not in the menu, and why: see the header. */
+export const LEFT_OUT_OF_MENU: readonly string[] = VERBS.leftOutOfMenu();
 
 export interface CommandList {
   readonly scopes: readonly BotScope[];

@@ -17,11 +17,13 @@ import type { AccountLookup } from '../app/account-lookup';
 import type { AccountCardView, View } from '../app/views';
 import { DirectoryUnavailableError, SwitchboardError, TenantNotAllowedError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
+import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
 import { callerOf } from './caller';
 import { parseCommand, stripMentions } from './commands';
 import type { ActionRouter, Logger } from './router';
+import { VERBS } from './verbs';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const VERB = Symbol('switchboard.verb');
@@ -105,7 +107,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
       await this.state.saveChanges(context, false);
     } catch (err) {
       // The answer has gone out; losing this move only means the admin starts from their last saved place.
-      this.log.error({ ...turn, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'could not save the position');
+      this.log.error({ ...turn, err: errorForLog(err) }, 'could not save the position');
     }
     this.log.info({ ...turn, verb: context.turnState.get(VERB), latencyMs: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
   }
@@ -139,7 +141,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
       // botbuilder answers invokes nobody handles with 501; it is the request that is unsupported.
       return response.status === 501 ? badRequest : response;
     } catch (err) {
-      this.log.warn({ correlationId: context.activity.id, name: context.activity.name, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'invoke refused');
+      this.log.warn({ correlationId: context.activity.id, name: context.activity.name, err: errorForLog(err) }, 'invoke refused');
       return badRequest;
     }
   }
@@ -181,7 +183,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
       const card = caller && typeof query?.url === 'string' ? await this.lookup.unfurl(caller, query.url) : undefined;
       return this.extensionResult(card ? [card] : []);
     } catch (error) {
-      this.log.error({ err: error instanceof Error ? { type: error.name, message: error.message } : String(error) }, 'unfurl failed');
+      this.log.error({ err: errorForLog(error) }, 'unfurl failed');
       return this.extensionResult([]);
     }
   }
@@ -216,7 +218,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     try {
       before = await this.position.get(context);
     } catch (err) {
-      this.log.error({ correlationId: context.activity.id, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'could not read the position');
+      this.log.error({ correlationId: context.activity.id, err: errorForLog(err) }, 'could not read the position');
       return errorView(err instanceof SwitchboardError ? err : new DirectoryUnavailableError(err));
     }
     const result = await this.router.route(request, callerOf(context.activity), before);
@@ -238,29 +240,16 @@ interface Refresh {
 
 /**
  * In group chats and channels a card shows one admin's view. Teams refreshes it automatically
- * for that admin only (userIds), re-reading with the same read-only verb; anyone else who clicks
- * its buttons acts as themselves. Personal chats need no refresh, and state-changing views never
- * get one.
+ * for that admin only (userIds), re-reading with the same read-only verb (the verb table's
+ * `refresh`); anyone else who clicks its buttons acts as themselves. Personal chats need no
+ * refresh, and state-changing views never get one.
  */
 function refreshFor(view: View, context: TurnContext): Refresh | undefined {
   const type = context.activity.conversation?.conversationType;
   const userId = context.activity.from?.id;
   if (!userId || !type || type === 'personal') return undefined;
-  const action = (verb: string, data: Record<string, unknown> = {}) => ({ action: { type: 'Action.Execute' as const, verb, data }, userIds: [userId] });
-  switch (view.view) {
-    case 'whereAmI':
-      return action('whereAmI');
-    case 'accountTree':
-      return action('accounts', { accountId: view.parent.id });
-    case 'portalLinks':
-      return action('portal', { accountId: view.account.id });
-    case 'subscriptions':
-      return view.editable ? undefined : action('subscriptions', { accountId: view.account.id });
-    case 'subscriptionHistory':
-      return action('history', { accountId: view.account.id });
-    default:
-      return undefined;
-  }
+  const refresh = VERBS.refresh(view);
+  return refresh ? { action: { type: 'Action.Execute', verb: refresh.verb, data: { ...refresh.data } }, userIds: [userId] } : undefined;
 }
 
 function withRefresh(card: Card, refresh: Refresh | undefined): Card {

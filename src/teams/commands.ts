@@ -1,55 +1,30 @@
 import type { ActionRequest } from './action-request';
+import { VERBS, type VerbTable } from './verbs';
 
 /**
- * Text commands typed in the chat, case-insensitive, after the @mention is stripped.
- * Returns the same action request a card button would send, so both go through one router.
+ * Text commands typed in the chat, case-insensitive, after the @mention is stripped, read from
+ * the verb table's aliases and `<word> <text>` forms. Returns the same action request a card
+ * button would send, so both go through one router. Text that is no command gets the verb
+ * `unknown`, which no table has.
  */
-const SIMPLE: Record<string, string> = {
-  'where am i': 'whereAmI',
-  where: 'whereAmI',
-  whereami: 'whereAmI',
-  "where's this": 'whereAmI',
-  accounts: 'accounts',
-  'sub accounts': 'accounts',
-  up: 'up',
-  'go up': 'up',
-  home: 'home',
-  switch: 'switch',
-  'switch account': 'switch',
-  portal: 'portal',
-  portals: 'portal',
-  subscriptions: 'subscriptions',
-  subs: 'subscriptions',
-  licences: 'subscriptions',
-  licenses: 'subscriptions',
-  history: 'history',
-  help: 'help',
-  '?': 'help',
-  hi: 'help',
-  hello: 'help',
-};
-
-const WITH_ARGUMENT: Record<string, { verb: string; field: string }> = {
-  open: { verb: 'open', field: 'reference' },
-  find: { verb: 'find', field: 'query' },
-  search: { verb: 'find', field: 'query' },
-};
-
-export function parseCommand(text: string): ActionRequest {
+export function parseCommand(text: string, verbs: VerbTable = VERBS): ActionRequest {
   const trimmed = text.replace(/\s+/g, ' ').trim();
-  const lower = trimmed.toLowerCase().replace(/[.!?]+$/, '');
-  const simple = SIMPLE[lower] ?? SIMPLE[trimmed.toLowerCase()];
-  if (simple) return { verb: simple, data: {} };
-  const setCommand = /^set\s+(\S+)\s+(\S+)$/i.exec(trimmed);
-  if (setCommand) return { verb: 'set', data: { sku: setCommand[1]!, quantity: setCommand[2]! } };
-  if (/^set(\s|$)/i.test(trimmed)) return { verb: 'set', data: {} };
-  const space = trimmed.indexOf(' ');
-  if (space > 0) {
-    const head = trimmed.slice(0, space).toLowerCase();
-    const argument = WITH_ARGUMENT[head];
-    if (argument) return { verb: argument.verb, data: { [argument.field]: trimmed.slice(space + 1).trim() } };
+  const lower = trimmed.toLowerCase();
+  const bare = lower.replace(/[.!?]+$/, '');
+  for (const command of [bare, lower]) {
+    const entry = verbs.alias(command);
+    if (entry) return { verb: entry.verb, data: {} };
   }
-  if (WITH_ARGUMENT[lower]) return { verb: WITH_ARGUMENT[lower].verb, data: { [WITH_ARGUMENT[lower].field]: '' } };
+  const space = trimmed.indexOf(' ');
+  const word = space > 0 ? lower.slice(0, space) : bare;
+  const entry = verbs.commandWord(word);
+  const argument = entry?.argument;
+  if (entry && argument) {
+    const rest = space > 0 ? trimmed.slice(space + 1).trim() : '';
+    const values = argument.fields.length === 1 ? [rest] : rest.split(' ');
+    const data = rest && values.length === argument.fields.length ? Object.fromEntries(argument.fields.map((field, i) => [field, values[i]!])) : {};
+    return { verb: entry.verb, data };
+  }
   return { verb: 'unknown', data: { text: trimmed } };
 }
 

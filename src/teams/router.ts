@@ -3,44 +3,10 @@ import type { View } from '../app/views';
 import type { Caller } from '../domain/admins';
 import { DirectoryUnavailableError, InvalidActionError, NotAnAdminError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
+import { errorForLog } from '../log-error';
 import type { ActionRequest } from './action-request';
-import { accounts } from './handlers/accounts';
-import { confirm } from './handlers/confirm';
-import { edit } from './handlers/edit';
-import { find } from './handlers/find';
-import type { Handler, HandlerResult, Services } from './handlers/handler';
-import { help } from './handlers/help';
-import { history } from './handlers/history';
-import { home } from './handlers/home';
-import { open } from './handlers/open';
-import { portal } from './handlers/portal';
-import { review } from './handlers/review';
-import { set } from './handlers/set';
-import { subscriptions } from './handlers/subscriptions';
-import { switchPicker } from './handlers/switch';
-import { switchTo } from './handlers/switch-to';
-import { up } from './handlers/up';
-import { whereAmI } from './handlers/where-am-i';
-
-/** One handler per verb. Card buttons and typed commands both arrive here. */
-const HANDLERS: Readonly<Record<string, Handler>> = {
-  whereAmI,
-  accounts,
-  open,
-  up,
-  home,
-  portal,
-  find,
-  switch: switchPicker,
-  switchTo,
-  help,
-  subscriptions,
-  review,
-  edit,
-  confirm,
-  set,
-  history,
-};
+import type { HandlerResult, Services } from './handlers/handler';
+import { VERBS, type VerbTable } from './verbs';
 
 export interface RouteResult {
   readonly view: View;
@@ -63,16 +29,13 @@ export class ActionRouter {
     private readonly services: Services,
     private readonly logger: Logger,
     private readonly turnBudgetMs = DEFAULT_TURN_BUDGET_MS,
+    private readonly verbs: VerbTable = VERBS,
   ) {}
-
-  verbs(): string[] {
-    return Object.keys(HANDLERS);
-  }
 
   /** Runs the action for `caller` (undefined when Teams did not say who it is). Never throws. */
   async route(request: ActionRequest, caller: Caller | undefined, position: Position | undefined): Promise<RouteResult> {
     if (request.verb === 'unknown') return { view: unknownCommandView(String(request.data.text ?? '')) };
-    const handler = Object.prototype.hasOwnProperty.call(HANDLERS, request.verb) ? HANDLERS[request.verb] : undefined;
+    const handler = this.verbs.handler(request.verb);
     try {
       if (!handler) throw new InvalidActionError('The card sent an action Switchboard does not understand.');
       if (!caller) throw new NotAnAdminError();
@@ -82,7 +45,7 @@ export class ActionRouter {
     } catch (error) {
       const view = errorView(error);
       if (view.code === 'internal') {
-        this.logger.error({ verb: request.verb, err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : String(error) }, 'action failed');
+        this.logger.error({ verb: request.verb, err: errorForLog(error, { stack: true }) }, 'action failed');
         return { view, failure: error };
       }
       return { view };
