@@ -1,9 +1,21 @@
 import { InvalidActionError } from '../domain/errors';
 
+/**
+ * How an action arrived. Typed text and card buttons reach the same handlers, but what went wrong
+ * is told in the words of the thing the admin used: "the command" for what they typed, "the card"
+ * for a button (Action.Execute invokes and Action.Submit messages alike).
+ */
+export type ActionSource =
+  | { readonly kind: 'execute' }
+  | { readonly kind: 'submit' }
+  /** `command` is the word the admin typed (`find`, `search`), `example` a command that works. */
+  | { readonly kind: 'typed'; readonly command: string; readonly example?: string };
+
 /** A verb and its data, from a card button (Action.Execute or Action.Submit) or a typed command. */
 export interface ActionRequest {
   readonly verb: string;
   readonly data: Readonly<Record<string, unknown>>;
+  readonly source: ActionSource;
 }
 
 /** The longest string any action field may carry; card data is client input and can be forged. */
@@ -13,19 +25,47 @@ function field(data: Readonly<Record<string, unknown>>, name: string): unknown {
   return Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
 }
 
-export function optionalString(data: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  const value = field(data, name);
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > MAX_FIELD) {
-    throw new InvalidActionError(`The button sent an invalid "${name}". Type where am i to start again.`);
-  }
-  return value;
-}
+/**
+ * A handler's view of the action's data. Every value is checked for shape here, and a value
+ * that fails says so in the words of how it arrived.
+ */
+export class ActionInput {
+  constructor(private readonly request: Pick<ActionRequest, 'data' | 'source'>) {}
 
-export function requireString(data: Readonly<Record<string, unknown>>, name: string, hint: string): string {
-  const value = optionalString(data, name);
-  if (value === undefined) throw new InvalidActionError(hint);
-  return value;
+  get source(): ActionSource {
+    return this.request.source;
+  }
+
+  get typed(): boolean {
+    return this.request.source.kind === 'typed';
+  }
+
+  /** A string field, or undefined when it is absent or empty. */
+  optional(name: string): string | undefined {
+    const value = field(this.request.data, name);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' || value.length > MAX_FIELD) throw new InvalidActionError(this.invalid(name));
+    return value;
+  }
+
+  /** A string field that must be there; `hint` says what to send. */
+  require(name: string, hint: string): string {
+    const value = this.optional(name);
+    if (value === undefined) throw new InvalidActionError(hint);
+    return value;
+  }
+
+  /** The quantities a card carries (see enteredQuantities). Typed commands carry none: `set` sends its one as fields. */
+  quantities(prefix: string): Record<string, string> {
+    return this.typed ? {} : enteredQuantities(this.request.data, prefix);
+  }
+
+  private invalid(name: string): string {
+    const source = this.request.source;
+    if (source.kind !== 'typed') return `The button sent an invalid "${name}". Type where am i to start again.`;
+    const example = source.example ? ` For example: ${source.example}` : '';
+    return `The command is too long: type something shorter after "${source.command}".${example}`;
+  }
 }
 
 /**
@@ -36,13 +76,13 @@ export function actionFromInvoke(value: unknown): ActionRequest {
   const action = isRecord(value) ? value.action : undefined;
   if (!isRecord(action) || typeof action.verb !== 'string') throw new InvalidActionError('The card sent an action Switchboard does not understand.');
   const data = isRecord(action.data) ? action.data : {};
-  return { verb: action.verb, data };
+  return { verb: action.verb, data, source: { kind: 'execute' } };
 }
 
 export function actionFromSubmit(value: unknown): ActionRequest | undefined {
   if (!isRecord(value) || typeof value.verb !== 'string') return undefined;
   const { verb, ...data } = value;
-  return { verb: verb as string, data };
+  return { verb: verb as string, data, source: { kind: 'submit' } };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -57,7 +97,7 @@ const MAX_LINES = 50;
  * `quantities` object (carried by the review card's buttons). Values stay as sent, for the
  * domain to judge; only their shape is checked here.
  */
-export function enteredQuantities(data: Readonly<Record<string, unknown>>, prefix: string): Record<string, string> {
+function enteredQuantities(data: Readonly<Record<string, unknown>>, prefix: string): Record<string, string> {
   const entered: Record<string, string> = {};
   const carried = field(data, 'quantities');
   const sources: [string, unknown][] = [

@@ -79,7 +79,8 @@ export class SwitchboardBot extends TeamsActivityHandler {
       // Greet when the bot itself is added (installed in a chat), not whenever someone joins a group.
       const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
       if (botAdded) {
-        const result = await this.router.route({ verb: 'help', data: {} }, callerOf(context.activity), undefined);
+        // The welcome is the help card, as if "help" had been typed.
+        const result = await this.router.route({ verb: 'help', data: {}, source: { kind: 'typed', command: 'help' } }, callerOf(context.activity), undefined);
         const view = result.view.view === 'help' ? { ...result.view, welcome: true } : result.view;
         await context.sendActivity(this.cardMessage(view));
       }
@@ -128,7 +129,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
       try {
         request = actionFromInvoke(context.activity.value);
       } catch {
-        request = { verb: 'malformed', data: {} };
+        request = { verb: 'malformed', data: {}, source: { kind: 'execute' } };
       }
       const view = await this.runAction(context, request);
       const card = withRefresh(this.renderer.render(view), refreshFor(view, context));
@@ -206,10 +207,10 @@ export class SwitchboardBot extends TeamsActivityHandler {
     const { value } = context.activity;
     const submitted = actionFromSubmit(value);
     if (submitted) return submitted;
-    if (value !== undefined && value !== null) return { verb: 'malformed', data: {} };
+    if (value !== undefined && value !== null) return { verb: 'malformed', data: {}, source: { kind: 'submit' } };
     const text = stripMentions(TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '');
     // A message with no text (a sticker, an image) gets the list of commands.
-    return text ? parseCommand(text) : { verb: 'help', data: {} };
+    return text ? parseCommand(text) : { verb: 'help', data: {}, source: { kind: 'typed', command: '' } };
   }
 
   private async runAction(context: TurnContext, request: ActionRequest): Promise<View> {

@@ -4,7 +4,7 @@ import type { Caller } from '../domain/admins';
 import { DirectoryUnavailableError, InvalidActionError, NotAnAdminError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import { errorForLog } from '../log-error';
-import type { ActionRequest } from './action-request';
+import { ActionInput, type ActionRequest } from './action-request';
 import type { HandlerResult, Services } from './handlers/handler';
 import { VERBS, type VerbTable } from './verbs';
 
@@ -34,12 +34,12 @@ export class ActionRouter {
 
   /** Runs the action for `caller` (undefined when Teams did not say who it is). Never throws. */
   async route(request: ActionRequest, caller: Caller | undefined, position: Position | undefined): Promise<RouteResult> {
-    if (request.verb === 'unknown') return { view: unknownCommandView(String(request.data.text ?? '')) };
     const handler = this.verbs.handler(request.verb);
+    if (!handler && request.source.kind === 'typed') return { view: unknownCommandView(typeof request.data.text === 'string' ? request.data.text : request.verb) };
     try {
       if (!handler) throw new InvalidActionError('The card sent an action Switchboard does not understand.');
       if (!caller) throw new NotAnAdminError();
-      const run = handler({ caller, position, data: request.data, services: this.services });
+      const run = handler({ caller, position, input: new ActionInput(request), services: this.services });
       const result: HandlerResult = await withinBudget(run, this.turnBudgetMs, request.verb);
       return result;
     } catch (error) {

@@ -66,7 +66,7 @@ describe('forged actions across random directories', () => {
         const position: Position = { accountId: doc.admins[0]!.memberships[0]!.accountId, scopeRootId: doc.admins[0]!.memberships[0]!.accountId };
         const before = JSON.stringify(directory.toDocument());
         const data = { accountId: target, scopeRootId: target, version: '1', reviewId: '3f2b8c1e-0000-4000-8000-000000000001', quantities: { C2TU1: '11' }, qty_C2TU1: '11' };
-        const result = await router.route({ verb, data }, caller, position);
+        const result = await router.route({ verb, data, source: { kind: 'execute' } }, caller, position);
         expect(result.position).toBeUndefined();
         expect(result.view.view).toBe('error');
         expect(result.view.view === 'error' && result.view.code).toMatch(/notFound|notAllowed/);

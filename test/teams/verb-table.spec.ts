@@ -17,7 +17,7 @@ const quiet = { error: () => undefined };
  * command parser, the router, the group-chat refresh and the manifest's command menu all read it.
  */
 describe('the verb table', () => {
-  const ping: Handler = async ({ data }) => ({ view: { view: 'help', welcome: false, adminName: `pong ${typeof data.target === 'string' ? data.target : ''}`.trim() } });
+  const ping: Handler = async ({ input }) => ({ view: { view: 'help', welcome: false, adminName: `pong ${input.optional('target') ?? ''}`.trim() } });
   const withPing = new VerbTable([
     ...VERB_ENTRIES,
     {
@@ -31,14 +31,14 @@ describe('the verb table', () => {
   ]);
 
   it('one entry gives a new verb its typed commands, its route, its refresh and its menu line', async () => {
-    expect(parseCommand('Ping!', withPing)).toEqual({ verb: 'ping', data: {} });
+    expect(parseCommand('Ping!', withPing)).toEqual({ verb: 'ping', data: {}, source: { kind: 'typed', command: 'ping' } });
     expect(parseCommand('poke  Contoso Telecom', withPing)).toMatchObject({ verb: 'ping', data: { target: 'Contoso Telecom' } });
     expect(parseCommand('ping')).toMatchObject({ verb: 'unknown' });
 
     const router = new ActionRouter(services, quiet, 1_000, withPing);
     const typed = await router.route(parseCommand('poke Contoso', withPing), caller, undefined);
     expect(typed.view).toEqual({ view: 'help', welcome: false, adminName: 'pong Contoso' });
-    const clicked = await router.route({ verb: 'ping', data: {} }, caller, undefined);
+    const clicked = await router.route({ verb: 'ping', data: {}, source: { kind: 'execute' } }, caller, undefined);
     expect(clicked.view).toMatchObject({ adminName: 'pong' });
 
     expect(withPing.refresh({ view: 'help', welcome: false })).toEqual({ verb: 'ping', data: { target: 'again' } });

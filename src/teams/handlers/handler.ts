@@ -3,12 +3,16 @@ import type { SubscriptionChanges } from '../../app/subscription-changes';
 import type { View } from '../../app/views';
 import type { Caller } from '../../domain/admins';
 import type { Position } from '../../domain/navigation';
+import type { ActionInput } from '../action-request';
 
-/** What every action handler gets: who is asking, where they stand, and what the card or command said. */
+/**
+ * What every action handler gets: who is asking, where they stand, and what the card or command
+ * said (read through `input`, which checks each value and words a bad one for how it arrived).
+ */
 export interface ActionContext {
   readonly caller: Caller;
   readonly position: Position | undefined;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly input: ActionInput;
   readonly services: Services;
 }
 

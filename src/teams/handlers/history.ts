@@ -1,5 +1,4 @@
-import { optionalString } from '../action-request';
 import type { Handler } from './handler';
 
-export const history: Handler = ({ caller, position, data, services }) =>
-  services.subscriptions.history(caller, position, optionalString(data, 'accountId'));
+export const history: Handler = ({ caller, position, input, services }) =>
+  services.subscriptions.history(caller, position, input.optional('accountId'));
