@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { sameAdmin, type Caller } from '../domain/admins';
+import { createHash, randomUUID } from 'node:crypto';
+import { adminKey, sameAdmin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
 import { InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, isWithinBreadcrumb, type Position } from '../domain/navigation';
@@ -100,7 +100,8 @@ export class SubscriptionChanges {
     if (!REVIEW_ID.test(reviewId)) throw new InvalidActionError('That confirmation is not valid. Open the subscriptions and review the change again.');
     const here = await this.changeable(caller, position, accountId);
     const catalog = await this.catalog();
-    const earlier = await this.directory.findChange(here.account.id, reviewId);
+    const actionId = idempotencyKey(here.account.id, caller, reviewId);
+    const earlier = await this.directory.findChange(here.account.id, actionId);
     if (earlier) return this.replayed(here, catalog, position, caller, earlier);
     if (version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     const plan = this.plan(here, catalog, entered);
@@ -112,7 +113,7 @@ export class SubscriptionChanges {
       accountId: here.account.id,
       at: this.now().toISOString(),
       actor: { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, name: here.admin.name },
-      actionId: reviewId,
+      actionId,
       lines: plan.changes.map((c) => ({ sku: c.sku, oldQuantity: c.oldQuantity, newQuantity: c.newQuantity })),
       monthlyDifferenceMinor: plan.newTotalMinor - plan.oldTotalMinor,
       currency,
@@ -266,6 +267,17 @@ export class SubscriptionChanges {
     const offers = await this.directory.listOffers();
     return { offers, bySku: new Map(offers.map((o) => [o.sku, o])), currency: offers[0]?.currency ?? 'GBP' };
   }
+}
+
+/**
+ * The key a confirmation is applied once under. The review id comes back from the client, so on
+ * its own it is a guess anyone can reuse: bound to the account and to the admin confirming, another
+ * admin who learns it can neither use it up nor tell from the answer that it exists, while the same
+ * admin's retry (a Teams retry, a double tap, Execute and its Submit fallback) still finds it.
+ */
+export function idempotencyKey(accountId: string, caller: Caller, reviewId: string): string {
+  const hex = createHash('sha256').update(JSON.stringify([accountId, adminKey(caller), reviewId.toLowerCase()])).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 interface Catalog {
