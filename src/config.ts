@@ -74,6 +74,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'ToBotFromChannelOpenIdMetadataUrl', description: 'botbuilder setting: where the channel\'s token signing keys are published. Leave unset for the public Azure cloud; tests point it at their own keys.', requiredInProduction: false },
   { name: 'ToBotFromChannelTokenIssuer', description: 'botbuilder setting: the issuer of channel tokens. Leave unset for the public Azure cloud.', requiredInProduction: false },
   { name: 'INSECURE_UNAUTHENTICATED_LOOPBACK', description: 'true runs without MicrosoftAppId, accepting unauthenticated requests, for local development on a loopback address only (npm start and npm run playground set it). Refused in production.', requiredInProduction: false },
+  { name: 'ALLOW_EMULATOR_CHANNEL', description: 'true also lets in activities whose channelId is emulator (the Bot Framework Emulator), for local development; refused in production. Otherwise only msteams is accepted (403).', requiredInProduction: false },
   { name: 'REQUEST_TIMEOUT_MS', description: 'How long one HTTP request (headers and body) may take before it is cut off with 408.', default: '30000', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
 ];
@@ -91,6 +92,8 @@ export interface Config {
   readonly allowedTenants: readonly string[];
   readonly logLevel: LogLevel;
   readonly requestTimeoutMs: number;
+  /** The activity channelIds let in: msteams, plus emulator in local development when asked for. */
+  readonly allowedChannels: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -145,8 +148,13 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
+  const emulator = value(EMULATOR_SETTING);
+  if (emulator !== undefined && emulator !== 'true') problems.push(`${EMULATOR_SETTING} must be true or unset (got "${emulator}")`);
+  else if (emulator && production) problems.push(`${EMULATOR_SETTING} is never allowed in production: only Microsoft Teams vouches for the caller's identity`);
+  const allowedChannels = emulator === 'true' && !production ? ['msteams', 'emulator'] : ['msteams'];
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs, allowedChannels };
 }
 
 function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {
@@ -167,6 +175,9 @@ function directorySettings(value: (name: string) => string | undefined, producti
   const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
   return { kind: 'embedded', seedFile, dataDir };
 }
+
+/** Lets the Bot Framework Emulator's channel in, for local development only. */
+export const EMULATOR_SETTING = 'ALLOW_EMULATOR_CHANNEL';
 
 /** The one way to run without credentials: local development on loopback, asked for by name. */
 export const INSECURE_SETTING = 'INSECURE_UNAUTHENTICATED_LOOPBACK';

@@ -10,9 +10,9 @@ import { guardDirectory } from './directory/guarded-directory';
 import type { Directory } from './directory/port';
 import { createLog, type Log } from './log';
 import { openStores } from './stores';
-import { activityProblem } from './teams/activity-shape';
+import { activityProblem, channelProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
-import { FailClosedAuthentication, loginUrlFor, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
+import { FailClosedAuthentication, loginUrlFor, NOT_AUTHENTICATED, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
 import { ActionRouter } from './teams/router';
 
@@ -73,7 +73,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   server.pre(jsonBodiesOnly);
   // JSON only: restify's bodyParser would hand multipart bodies to formidable (written to the
   // temp folder before any handler runs, beyond maxBodySize) and parse urlencoded forms.
-  const readJson = restify.plugins.jsonBodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false });
+  // jsonBodyParser hands its options to bodyReader, which enforces maxBodySize (413); the
+  // typings leave the option out.
+  const jsonOptions: restify.plugins.JsonBodyParserOptions & { maxBodySize: number } = { maxBodySize: MAX_BODY_BYTES, mapParams: false };
+  const readJson = restify.plugins.jsonBodyParser(jsonOptions);
 
   let inFlight = 0;
   let draining = false;
@@ -87,9 +90,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       res.send(400, { error: 'BadRequest', message: problem });
       return;
     }
+    const channel = channelProblem(req.body, config.allowedChannels);
+    if (channel) {
+      log.warn({ channelId: channel.channelId, reason: channel.reason }, 'request refused: channel not allowed');
+      res.send(403, { error: 'Forbidden', message: 'Switchboard accepts activities from Microsoft Teams only.' });
+      return;
+    }
     inFlight++;
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      await adapter.process(req, fixedUnauthorizedBody(res), (context) => bot.run(context));
     } catch (err) {
       log.error({ err }, 'request failed');
       if (!res.headersSent) res.send(500, { error: 'InternalError', message: 'Something went wrong.' });
@@ -162,6 +171,37 @@ function authSettings(config: Config): Record<string, string> {
           ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
         }
       : {}),
+  };
+}
+
+/**
+ * The response as CloudAdapter sees it, except that a 401 always carries the same short JSON
+ * body: botbuilder would send its error message (the caller's audience, the metadata URL and
+ * its network error). FailClosedAuthentication has logged the reason.
+ */
+function fixedUnauthorizedBody(res: restify.Response) {
+  let status = 200;
+  let sent = false;
+  const unauthorized = () => {
+    sent = true;
+    res.send(401, { error: 'Unauthorized', message: NOT_AUTHENTICATED });
+  };
+  return {
+    socket: res.socket,
+    header: (name: string, value: unknown) => res.header(name, value),
+    status(code: number) {
+      status = code;
+      return res.status(code);
+    },
+    send(...args: unknown[]) {
+      if (status !== 401) return (res.send as (...a: unknown[]) => unknown)(...args);
+      if (!sent) unauthorized();
+      return undefined;
+    },
+    end(...args: unknown[]) {
+      if (status === 401 && !sent) return unauthorized();
+      return (res.end as (...a: unknown[]) => unknown)(...args);
+    },
   };
 }
 

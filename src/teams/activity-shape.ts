@@ -13,3 +13,14 @@ export function activityProblem(body: unknown): string | undefined {
   if (body.serviceUrl !== undefined && typeof body.serviceUrl !== 'string') return '"serviceUrl" must be a string';
   return undefined;
 }
+
+/**
+ * Switchboard trusts `from.aadObjectId` as the caller's identity, which only the Teams channel
+ * vouches for; botbuilder never checks `channelId` against the token. So only the channels
+ * allowed (msteams, and the emulator in local development when asked for by name) get in.
+ */
+export function channelProblem(body: Record<string, unknown>, allowed: readonly string[]): { channelId: string; reason: string } | undefined {
+  const channelId = String(body.channelId);
+  if (allowed.includes(channelId)) return undefined;
+  return { channelId: channelId.slice(0, 60), reason: `channel "${channelId.slice(0, 60)}" is not one of ${allowed.join(', ')}` };
+}

@@ -11,15 +11,25 @@ import {
 import type { Activity } from 'botbuilder';
 import { StatusCodes } from 'botbuilder';
 
+/** The whole body of every 401: which check failed is logged, never told to the caller. */
+export const NOT_AUTHENTICATED = 'The request is not authenticated.';
+
 /**
  * botbuilder turns only an expired token into an authentication error; a bad signature, a token
  * not yet valid or an unexpected algorithm escape as plain errors, which CloudAdapter answers
- * with 500 and the library's message. Any failure to authenticate is the caller's, so it is a 401.
+ * with 500 and the library's message. Any failure to authenticate is the caller's, so it is a 401,
+ * and its message is NOT_AUTHENTICATED: botbuilder's own (the caller's audience, the metadata URL
+ * and its network error) go to the log through `onRejected`.
+ *
+ * In authenticated mode it also checks what botbuilder leaves out: an activity without
+ * `serviceUrl` skips botbuilder's `serviceurl` binding, so one is required and must equal the
+ * claim; and a token without `exp` never expires in botbuilder, so one is required.
  */
 export class FailClosedAuthentication extends BotFrameworkAuthentication {
   /**
-   * @param channelIssuer when set, only tokens from this issuer (the channel's) get as far as
-   * botbuilder: Switchboard talks to Teams only, so Emulator and skill tokens are refused.
+   * @param channelIssuer when set (authenticated mode), only tokens from this issuer (the
+   * channel's) get as far as botbuilder: Switchboard talks to Teams only, so Emulator and skill
+   * tokens are refused; and the token must expire and be bound to the activity's serviceUrl.
    */
   constructor(
     private readonly inner: BotFrameworkAuthentication,
@@ -30,15 +40,19 @@ export class FailClosedAuthentication extends BotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.failClosed(() => {
+    return this.failClosed(async () => {
+      if (!this.channelIssuer) return this.inner.authenticateRequest(activity, authHeader);
       this.checkIssuer(authHeader);
-      return this.inner.authenticateRequest(activity, authHeader);
+      const serviceUrl: unknown = activity.serviceUrl;
+      if (typeof serviceUrl !== 'string' || !serviceUrl) throw new Error('the activity has no serviceUrl to bind the token to');
+      const result = await this.inner.authenticateRequest(activity, authHeader);
+      checkClaims(result.claimsIdentity, serviceUrl);
+      return result;
     });
   }
 
   /** Reads the unverified issuer only to refuse early; botbuilder still verifies everything. */
   private checkIssuer(authHeader: string): void {
-    if (!this.channelIssuer) return;
     const payload = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(authHeader?.trim() ?? '')?.[1];
     let issuer: unknown;
     try {
@@ -46,7 +60,7 @@ export class FailClosedAuthentication extends BotFrameworkAuthentication {
     } catch {
       issuer = undefined;
     }
-    if (payload && issuer !== this.channelIssuer) throw new AuthenticationError('Unauthorized: the token was not issued by the channel', StatusCodes.UNAUTHORIZED);
+    if (payload && issuer !== this.channelIssuer) throw new Error('the token was not issued by the channel');
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -77,12 +91,17 @@ export class FailClosedAuthentication extends BotFrameworkAuthentication {
     try {
       return await authenticate();
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'unknown';
-      this.onRejected(reason);
-      if (error instanceof AuthenticationError) throw error;
-      throw new AuthenticationError(`Unauthorized: ${reason}`, StatusCodes.UNAUTHORIZED);
+      this.onRejected(error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'unknown');
+      throw new AuthenticationError(NOT_AUTHENTICATED, StatusCodes.UNAUTHORIZED);
     }
   }
+}
+
+/** The verified token's claims: it expires, and it was issued for this activity's service URL. */
+function checkClaims(identity: ClaimsIdentity, serviceUrl: string): void {
+  const exp: unknown = identity.getClaimValue('exp');
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new Error('the token has no expiry (exp claim)');
+  if (identity.getClaimValue(AuthenticationConstants.ServiceUrlClaim) !== serviceUrl) throw new Error('the token\'s serviceurl claim does not match the activity\'s serviceUrl');
 }
 
 /** The public Azure cloud's settings, passed whole when one of them is overridden (botbuilder then reads all of them). */

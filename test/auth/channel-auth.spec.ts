@@ -89,8 +89,11 @@ describe('inbound channel authentication (tokens signed by the test)', () => {
     expect(reply.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
   });
 
-  /** Each case: the headers to send and, optionally, fields that change the activity. */
-  const rejections: [string, () => { headers: Record<string, string>; fields?: Record<string, unknown> }][] = [
+  /**
+   * Each case: the headers to send and, optionally, fields that change the activity and the
+   * status expected (401 unless said: another channel is refused with 403 before the token is read).
+   */
+  const rejections: [string, () => { headers: Record<string, string>; fields?: Record<string, unknown>; status?: number }][] = [
     ['no Authorization header', () => ({ headers: {} })],
     ['an empty Authorization header', () => ({ headers: { authorization: '' } })],
     ['a token that is not a JWT', () => ({ headers: bearer('not-a-jwt') })],
@@ -108,7 +111,7 @@ describe('inbound channel authentication (tokens signed by the test)', () => {
     ['a token with no serviceurl claim', () => ({ headers: bearer(authority.token(APP_ID, SERVICE_URL, { serviceurl: undefined })) })],
     [
       'a token endorsed for msteams used on another channel',
-      () => ({ headers: bearer(authority.token(APP_ID, SERVICE_URL)), fields: { channelId: 'webchat' } }),
+      () => ({ headers: bearer(authority.token(APP_ID, SERVICE_URL)), fields: { channelId: 'webchat' }, status: 403 }),
     ],
     ['an unsigned token (alg none)', () => ({ headers: bearer(unsigned(authority.claims(APP_ID, SERVICE_URL))) })],
   ];
@@ -116,12 +119,12 @@ describe('inbound channel authentication (tokens signed by the test)', () => {
   /** Conversations that only ever saw rejected requests: none may have any state at the end. */
   const rejectedOnly: string[] = [];
 
-  it.each(rejections)('rejects %s with 401, runs no bot logic', async (_name, build) => {
-    const { headers, fields } = build();
+  it.each(rejections)('rejects %s with 401 (or 403), runs no bot logic', async (_name, build) => {
+    const { headers, fields, status = 401 } = build();
     const conversationId = `conv-${randomUUID()}`;
     rejectedOnly.push(conversationId);
     const { activity, reply } = await sayWithToken(conversationId, 'open tailspin', headers, fields);
-    expect(reply.status).toBe(401);
+    expect(reply.status).toBe(status);
     expect(reply.text).not.toMatch(/\bat .+\(|\.js:\d+|node_modules/);
     // No turn ran: no log line carries the rejected activity's id.
     expect(bot.records().filter((r) => r.correlationId === activity.id)).toEqual([]);
@@ -165,9 +168,9 @@ describe('inbound channel authentication (tokens signed by the test)', () => {
   it('after all the rejections, the same user in the same conversation is still at the base account', async () => {
     const conversationId = `conv-${randomUUID()}`;
     for (const [, build] of rejections) {
-      const { headers, fields } = build();
+      const { headers, fields, status = 401 } = build();
       const { reply } = await sayWithToken(conversationId, 'open tailspin', headers, fields);
-      expect(reply.status).toBe(401);
+      expect(reply.status).toBe(status);
     }
     expect(await whereIs(conversationId)).toContain('Account id: northwind');
     // And a valid token does move them, so the check above means something.

@@ -170,6 +170,25 @@ describe('unauthenticated mode: loopback development only, and only when asked f
   });
 });
 
+describe('channels: Microsoft Teams only, the emulator only in local development when asked for by name', () => {
+  it('lets in msteams alone by default, in every mode', () => {
+    expect(loadConfig(DEV).allowedChannels).toEqual(['msteams']);
+    expect(loadConfig(production(singleTenant)).allowedChannels).toEqual(['msteams']);
+  });
+
+  it('adds emulator with ALLOW_EMULATOR_CHANNEL=true outside production', () => {
+    expect(loadConfig({ ...DEV, ALLOW_EMULATOR_CHANNEL: 'true' }).allowedChannels).toEqual(['msteams', 'emulator']);
+    expect(loadConfig({ NODE_ENV: 'test', ...singleTenant, ALLOW_EMULATOR_CHANNEL: 'true' }).allowedChannels).toEqual(['msteams', 'emulator']);
+  });
+
+  it('refuses ALLOW_EMULATOR_CHANNEL in production, and any value but true', () => {
+    expect(problemsOf(production({ ...singleTenant, ALLOW_EMULATOR_CHANNEL: 'true' }))).toEqual([
+      "ALLOW_EMULATOR_CHANNEL is never allowed in production: only Microsoft Teams vouches for the caller's identity",
+    ]);
+    expect(problemsOf({ ...DEV, ALLOW_EMULATOR_CHANNEL: 'yes' })).toEqual(['ALLOW_EMULATOR_CHANNEL must be true or unset (got "yes")']);
+  });
+});
+
 describe('every wrong setting has its own message, all reported at once', () => {
   it.each([
     ['abc', 'PORT must be a whole number from 0 to 65535 (got "abc")'],
