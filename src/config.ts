@@ -75,7 +75,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'ToBotFromChannelTokenIssuer', description: 'botbuilder setting: the issuer of channel tokens. Leave unset for the public Azure cloud.', requiredInProduction: false },
   { name: 'INSECURE_UNAUTHENTICATED_LOOPBACK', description: 'true runs without MicrosoftAppId, accepting unauthenticated requests, for local development on a loopback address only (npm start and npm run playground set it). Refused in production.', requiredInProduction: false },
   { name: 'ALLOW_EMULATOR_CHANNEL', description: 'true also lets in activities whose channelId is emulator (the Bot Framework Emulator), for local development; refused in production. Otherwise only msteams is accepted (403).', requiredInProduction: false },
-  { name: 'REQUEST_TIMEOUT_MS', description: 'How long one HTTP request (headers and body) may take before it is cut off with 408.', default: '30000', requiredInProduction: false },
+  { name: 'REQUEST_TIMEOUT_MS', description: 'How long one HTTP request (headers and body) may take before it is cut off with 408; also how long a connection may take to send complete headers.', default: '30000', requiredInProduction: false },
+  { name: 'MAX_CONNECTIONS', description: 'Most HTTP connections open at once; further ones are closed as they arrive.', default: '256', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
 ];
 
@@ -92,6 +93,8 @@ export interface Config {
   readonly allowedTenants: readonly string[];
   readonly logLevel: LogLevel;
   readonly requestTimeoutMs: number;
+  /** Most TCP connections open at once; more are closed as they arrive. */
+  readonly maxConnections: number;
   /** The activity channelIds let in: msteams, plus emulator in local development when asked for. */
   readonly allowedChannels: readonly string[];
 }
@@ -144,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
   const maxQuantity = integer(value('MAX_QUANTITY') ?? '10000', 'MAX_QUANTITY', 1, 1_000_000, problems);
 
   const requestTimeoutMs = integer(value('REQUEST_TIMEOUT_MS') ?? '30000', 'REQUEST_TIMEOUT_MS', 100, 600_000, problems);
+  const maxConnections = integer(value('MAX_CONNECTIONS') ?? '256', 'MAX_CONNECTIONS', 1, 100_000, problems);
   const allowedTenants = (value('ALLOWED_TENANTS') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
   const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -154,7 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
   const allowedChannels = emulator === 'true' && !production ? ['msteams', 'emulator'] : ['msteams'];
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs, allowedChannels };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
 }
 
 function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {

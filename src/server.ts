@@ -3,6 +3,8 @@ import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { SubscriptionChanges } from './app/subscription-changes';
+import type http from 'node:http';
+import type { Socket } from 'node:net';
 import { format } from 'node:util';
 import { ConfigError, describeConfig, INSECURE_SETTING, loadConfig, type Config } from './config';
 import { DirectoryFileError } from './directory/directory-file';
@@ -68,6 +70,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
   server.server.requestTimeout = config.requestTimeoutMs;
   server.server.headersTimeout = config.requestTimeoutMs;
+  server.server.maxConnections = config.maxConnections;
+  limitHeaderTime(server.server, config.requestTimeoutMs);
   server.pre(timeLimit(config.requestTimeoutMs));
   server.pre(identityEncodingOnly);
   server.pre(jsonBodiesOnly);
@@ -203,6 +207,39 @@ function fixedUnauthorizedBody(res: restify.Response) {
       return (res.end as (...a: unknown[]) => unknown)(...args);
     },
   };
+}
+
+/**
+ * Cuts a connection whose request headers are not complete within `ms` of the connection opening
+ * (or of the previous response on a kept-alive connection). Node enforces headersTimeout only
+ * when it checks its connections, about every 30 s, so a client dribbling header bytes would
+ * otherwise hold a connection far longer than REQUEST_TIMEOUT_MS.
+ */
+function limitHeaderTime(server: http.Server, ms: number): void {
+  const timers = new WeakMap<Socket, NodeJS.Timeout>();
+  const body = JSON.stringify({ error: 'RequestTimeout', message: `The request headers took longer than ${ms} ms.` });
+  const timeout = `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const arm = (socket: Socket) => {
+    clearTimeout(timers.get(socket));
+    const timer = setTimeout(() => {
+      if (socket.destroyed) return;
+      socket.end(timeout);
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    }, ms);
+    timer.unref();
+    timers.set(socket, timer);
+  };
+  server.on('connection', (socket: Socket) => {
+    arm(socket);
+    socket.once('close', () => clearTimeout(timers.get(socket)));
+  });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    clearTimeout(timers.get(socket));
+    res.once('finish', () => {
+      if (!socket.destroyed) arm(socket);
+    });
+  });
 }
 
 /**
