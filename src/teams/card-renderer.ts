@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import type { View } from '../app/views';
 import { projectPath } from '../project-path';
+import { guardMarkdownFields, registerPlainTextFunction } from './cards/plain-text';
 import { withSubmitFallbacks } from './cards/submit-fallback';
 import { compileTemplate, type Card } from './cards/template-expander';
 
@@ -45,16 +46,21 @@ export class TemplateEnginesDisagreeError extends Error {
   }
 }
 
-/** Renders a view with its template under cards/, each read and parsed once, at start-up. */
+/**
+ * Renders a view with its template under cards/. Each template is read, checked and parsed once,
+ * at start-up: every expression in a markdown field is wrapped so what it yields shows as plain
+ * text (cards/plain-text.ts), then adaptivecards-templating parses it.
+ */
 export class CardRenderer {
   private readonly expanders = new Map<string, (view: View) => Card>();
 
   constructor(cardsDir: string = projectPath('cards'), options: CardRendererOptions = {}) {
+    registerPlainTextFunction();
     const engine = options.engine ?? (process.env.SWITCHBOARD_CHECK_TEMPLATES === '1' ? 'both' : 'compiled');
     const files = new Set(readdirSync(cardsDir).filter((f) => f.endsWith('.json')));
     for (const [view, file] of Object.entries(TEMPLATE_FILES)) {
       if (!files.has(file)) throw new Error(`Card template ${file} for view ${view} is missing from ${cardsDir}`);
-      const json: unknown = JSON.parse(readFileSync(path.join(cardsDir, file), 'utf8'));
+      const json = guardMarkdownFields(JSON.parse(readFileSync(path.join(cardsDir, file), 'utf8')), file);
       const template = new ACData.Template(json);
       const library = (v: View) => withSubmitFallbacks(template.expand({ $root: v }) as Card);
       const compiled = compileTemplate<View>(template) ?? library;

@@ -1,4 +1,5 @@
 import { JSDOM } from 'jsdom';
+import MarkdownIt from 'markdown-it';
 
 /**
  * Microsoft's own Adaptive Cards renderer (the `adaptivecards` package), run under jsdom: the
@@ -13,12 +14,31 @@ g.window = dom.window;
 for (const key of Object.getOwnPropertyNames(win)) {
   if (g[key] === undefined && (/^(HTML|SVG|Node|Element|Event|Document|Text|CSS|getComputedStyle|navigator|document)/.test(key))) g[key] = win[key];
 }
+// jsdom has no innerText, which the renderer uses for TextRuns: as a browser does for plain text, set the text.
+Object.defineProperty((dom.window as unknown as { HTMLElement: { prototype: object } }).HTMLElement.prototype, 'innerText', {
+  configurable: true,
+  get(this: HTMLElement) {
+    return this.textContent;
+  },
+  set(this: HTMLElement, value: string) {
+    this.textContent = value;
+  },
+});
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
-// Teams renders a markdown subset; plain text (escaped) is enough to check what a person reads.
+/**
+ * Markdown the way the Agents Playground does it: its renderer falls back to markdown-it with its
+ * defaults (`window.markdownit().render(text)`). `html: true` stands in for hosts that pass raw
+ * HTML through (where `<Ltd>` vanished); both must show Switchboard's cards as written.
+ */
+export type MarkdownHost = 'markdown-it' | 'markdown-it+html';
+let markdown = new MarkdownIt();
+export function useMarkdownHost(host: MarkdownHost): void {
+  markdown = new MarkdownIt({ html: host === 'markdown-it+html' });
+}
 AC.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml?: string; didProcess: boolean }) => {
-  result.outputHtml = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  result.outputHtml = markdown.render(text);
   result.didProcess = true;
 };
 
@@ -30,6 +50,8 @@ export interface ParsedCard {
   readonly problems: string[];
   /** The rendered HTML's text content. */
   readonly renderedText: string;
+  /** The rendered card, to look for links and markup. */
+  readonly element: HTMLElement | undefined;
 }
 
 export function parseAndRender(json: unknown, version: '1.3' | '1.5' = '1.5'): ParsedCard {
@@ -42,5 +64,5 @@ export function parseAndRender(json: unknown, version: '1.3' | '1.5' = '1.5'): P
   const validation = card.validateProperties();
   for (const event of validation.validationEvents) problems.push(`validate: ${event.message}`);
   const element: HTMLElement | undefined = card.render();
-  return { problems, renderedText: element?.textContent ?? '' };
+  return { problems, renderedText: element?.textContent ?? '', element };
 }

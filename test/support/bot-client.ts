@@ -114,8 +114,10 @@ export function textOf(card: Card): string {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const n = node as Record<string, any>;
-      if (n.type === 'TextBlock') parts.push(String(n.text));
-      if (n.type === 'FactSet') for (const f of n.facts) parts.push(`${f.title}: ${f.value}`);
+      // Markdown fields as a person reads them (Switchboard's escapes removed); TextRuns as they are.
+      if (n.type === 'TextBlock') parts.push(unescaped(n.text));
+      if (n.type === 'RichTextBlock') parts.push(n.inlines.map((i: any) => (typeof i === 'string' ? i : i.text)).join(''));
+      if (n.type === 'FactSet') for (const f of n.facts) parts.push(`${unescaped(f.title)}: ${unescaped(f.value)}`);
       if (typeof n.label === 'string') parts.push(n.label);
       for (const key of ['body', 'items', 'columns', 'choices']) if (n[key]) walk(n[key]);
       if (n.type === 'Input.ChoiceSet') for (const c of n.choices ?? []) parts.push(c.title);
@@ -124,6 +126,8 @@ export function textOf(card: Card): string {
   walk(card.body);
   return parts.join('\n');
 }
+
+const unescaped = (text: unknown): string => String(text).replace(/\\([\\`*_~[\]<&|#>+=.)-])/g, '$1');
 
 /** Every action on the card (card-level, in action sets and selectActions), by title. */
 export function actionsOf(card: Card): Card[] {
