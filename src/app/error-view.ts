@@ -22,7 +22,7 @@ const NEXT_STEPS: Readonly<Record<ErrorCode | 'unknownCommand', NextStep>> = {
   },
   notAllowed: {
     title: 'Not allowed here',
-    nextStep: 'What you see depends on your Administrator Role. An Account Owner above this account can change your roles.',
+    nextStep: 'What you see depends on your Administrator Role. An Account Owner of this account, or of an account above it, can change your roles.',
   },
   invalidAction: {
     title: 'That did not work',
@@ -38,7 +38,7 @@ const NEXT_STEPS: Readonly<Record<ErrorCode | 'unknownCommand', NextStep>> = {
   },
   unknownCommand: {
     title: 'I did not understand that',
-    nextStep: 'Try where am i, accounts, open <name>, find <text>, switch, portal, subscriptions or help.',
+    nextStep: 'Try where am i, accounts, open ‹name›, find ‹text›, switch, portal, subscriptions or help.',
   },
 };
 

@@ -28,8 +28,6 @@ export interface SubscriptionOptions {
 /** Quantities entered on the card, by SKU, exactly as sent (validated by the domain). */
 export type Entered = Readonly<Record<string, string>>;
 
-export const QUANTITY_INPUT_PREFIX = 'qty_';
-
 const REVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const CHANGED_BY_SOMEONE_ELSE = 'These subscriptions were changed by someone else since you reviewed them. Nothing was applied. Here are the current values: review again.';
@@ -222,7 +220,6 @@ export class SubscriptionChanges {
         sku: offer.sku,
         name: offer.name,
         trial: offer.trial,
-        inputId: `${QUANTITY_INPUT_PREFIX}${offer.sku}`,
         quantity: entered[offer.sku] !== undefined && Number.isSafeInteger(shown) && shown >= 0 ? shown : quantity,
         currentQuantity: quantity,
         assigned,

@@ -115,8 +115,6 @@ export interface SubscriptionLineView {
   readonly sku: string;
   readonly name: string;
   readonly trial: boolean;
-  /** The Input.Number id for this line's quantity. */
-  readonly inputId: string;
   /** What the quantity box shows: the value entered, else the current quantity. */
   readonly quantity: number;
   readonly currentQuantity: number;

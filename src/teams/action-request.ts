@@ -89,6 +89,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The id prefix of the subscriptions card's quantity inputs: `qty_<SKU>` (cards/subscriptions.json). */
+export const QUANTITY_INPUT_PREFIX = 'qty_';
+
 const SKU = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const MAX_LINES = 50;
 

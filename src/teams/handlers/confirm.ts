@@ -1,4 +1,4 @@
-import { QUANTITY_INPUT_PREFIX } from '../../app/subscription-changes';
+import { QUANTITY_INPUT_PREFIX } from '../action-request';
 import type { Handler } from './handler';
 
 /** "Update Subscriptions": re-checked in full on the server, applied once per review. */

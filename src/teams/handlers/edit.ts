@@ -1,4 +1,4 @@
-import { QUANTITY_INPUT_PREFIX } from '../../app/subscription-changes';
+import { QUANTITY_INPUT_PREFIX } from '../action-request';
 import type { Handler } from './handler';
 
 /** "Back" from the review: the edit card again, with the quantities that were entered. */

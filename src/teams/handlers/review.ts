@@ -1,4 +1,4 @@
-import { QUANTITY_INPUT_PREFIX } from '../../app/subscription-changes';
+import { QUANTITY_INPUT_PREFIX } from '../action-request';
 import type { Handler } from './handler';
 
 /** "Review changes": the quantities typed on the card, checked and costed, nothing applied yet. */
