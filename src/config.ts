@@ -6,7 +6,8 @@ import { PROJECT_ROOT } from './project-path';
  * Typed configuration, read from the environment once at start-up. Every missing or wrong
  * setting is reported at once, each with its own message. Secrets are never echoed.
  */
-export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+/** MultiTenant is refused: Azure has created no multi-tenant bot registrations since July 2025. */
+export type AppType = 'SingleTenant' | 'UserAssignedMSI';
 
 export interface BotCredentials {
   readonly appId: string;
@@ -56,9 +57,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'PORT', description: 'HTTP port of /api/messages, /healthz and /readyz.', default: '3978', requiredInProduction: false },
   { name: 'HOST', description: 'Address to listen on.', default: '127.0.0.1 (0.0.0.0 in production)', requiredInProduction: false },
   { name: 'MicrosoftAppId', description: 'The Azure Bot\'s app (client) id. Empty means unauthenticated local development, loopback only.', requiredInProduction: true },
-  { name: 'MicrosoftAppType', description: 'SingleTenant, UserAssignedMSI or MultiTenant.', requiredInProduction: true },
-  { name: 'MicrosoftAppTenantId', description: 'The bot\'s Entra tenant id (SingleTenant and UserAssignedMSI).', requiredInProduction: true },
-  { name: 'MicrosoftAppPassword', description: 'Client secret (SingleTenant, MultiTenant); not used with UserAssignedMSI.', requiredInProduction: false, secret: true },
+  { name: 'MicrosoftAppType', description: 'SingleTenant or UserAssignedMSI. MultiTenant is refused: Azure no longer creates multi-tenant bots.', requiredInProduction: true },
+  { name: 'MicrosoftAppTenantId', description: 'The bot\'s Entra tenant id.', requiredInProduction: true },
+  { name: 'MicrosoftAppPassword', description: 'Client secret (SingleTenant); not used with UserAssignedMSI.', requiredInProduction: false, secret: true },
   { name: 'DIRECTORY', description: 'embedded (a JSON file and local disk) or cosmos (Azure Cosmos DB).', default: 'embedded', requiredInProduction: true },
   { name: 'DIRECTORY_FILE', description: 'Embedded: the directory file that initialises the data folder.', default: 'data/demo-directory.json', requiredInProduction: false },
   { name: 'DATA_DIR', description: 'Embedded: where the live directory, journal and bot state are kept; none keeps them in memory.', default: '.switchboard', requiredInProduction: false },
@@ -109,7 +110,7 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
-const APP_TYPES: readonly AppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+const APP_TYPES: readonly AppType[] = ['SingleTenant', 'UserAssignedMSI'];
 
 export function isLoopback(host: string): boolean {
   return LOOPBACK.test(host);
@@ -212,8 +213,12 @@ function botCredentials(
     return undefined;
   }
 
-  if (!APP_TYPES.includes(appType)) problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}${appType ? ` (got "${appType}")` : ' (it is not set)'}`);
-  if (appType !== 'MultiTenant' && !tenantId) problems.push('MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot');
+  if ((appType as string) === 'MultiTenant') {
+    problems.push('MicrosoftAppType=MultiTenant is not supported: Azure no longer creates multi-tenant bot registrations (since July 2025); register the bot as SingleTenant or UserAssignedMSI and set MicrosoftAppTenantId');
+  } else if (!APP_TYPES.includes(appType)) {
+    problems.push(`MicrosoftAppType must be one of ${APP_TYPES.join(', ')}${appType ? ` (got "${appType}")` : ' (it is not set)'}`);
+  }
+  if (!tenantId) problems.push('MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot');
   if (appType !== 'UserAssignedMSI' && !appPassword) problems.push('MicrosoftAppPassword is required unless MicrosoftAppType is UserAssignedMSI');
   if (appType === 'UserAssignedMSI' && appPassword) problems.push('MicrosoftAppPassword must not be set for a UserAssignedMSI bot: its managed identity has no secret');
   if (mode.insecure) problems.push(`${INSECURE_SETTING} cannot be combined with MicrosoftAppId: unset one of them`);

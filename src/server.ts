@@ -168,7 +168,7 @@ function authSettings(config: Config): Record<string, string> {
     ...(openIdMetadataUrl && tokenIssuer
       ? {
           ...PUBLIC_CLOUD_SETTINGS,
-          ToChannelFromBotLoginUrl: loginUrlFor(appType === 'MultiTenant' ? undefined : tenantId),
+          ToChannelFromBotLoginUrl: loginUrlFor(tenantId),
           ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
           ToBotFromChannelTokenIssuer: tokenIssuer,
           // Tokens claiming to come from the Emulator are checked against the same keys, not fetched from elsewhere.

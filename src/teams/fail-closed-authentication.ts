@@ -114,7 +114,7 @@ export const PUBLIC_CLOUD_SETTINGS = {
   CallerId: 'urn:botframework:azure',
 } as const;
 
-/** Where the bot gets its outbound tokens: the bot's own tenant, or botframework.com for a multi-tenant bot. */
-export function loginUrlFor(tenantId: string | undefined): string {
-  return `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${tenantId || AuthenticationConstants.DefaultChannelAuthTenant}`;
+/** Where the bot gets its outbound tokens: the bot's own tenant. */
+export function loginUrlFor(tenantId: string): string {
+  return `${AuthenticationConstants.ToChannelFromBotLoginUrlPrefix}${tenantId}`;
 }

@@ -65,7 +65,7 @@ describe('production refuses to start without credentials', () => {
     const problems = problemsOf(production({ MicrosoftAppId: APP_ID }));
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI \(it is not set\)/),
+        expect.stringMatching(/^MicrosoftAppType must be one of SingleTenant, UserAssignedMSI \(it is not set\)/),
         expect.stringMatching(/^MicrosoftAppTenantId is required/),
         expect.stringMatching(/^MicrosoftAppPassword is required/),
       ]),
@@ -103,19 +103,20 @@ describe('production refuses to start without credentials', () => {
     expect(problems.join('\n')).not.toContain(PASSWORD);
   });
 
-  it('MultiTenant needs the password but no tenant id', () => {
-    expect(problemsOf(production({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant' }))).toEqual([
-      'MicrosoftAppPassword is required unless MicrosoftAppType is UserAssignedMSI',
+  it('refuses MultiTenant, with or without a tenant id: Azure no longer creates multi-tenant bots', () => {
+    const refused =
+      'MicrosoftAppType=MultiTenant is not supported: Azure no longer creates multi-tenant bot registrations (since July 2025); register the bot as SingleTenant or UserAssignedMSI and set MicrosoftAppTenantId';
+    expect(problemsOf(production({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: PASSWORD }))).toEqual([
+      refused,
+      'MicrosoftAppTenantId is required for a SingleTenant or UserAssignedMSI bot',
     ]);
-    expect(loadConfig(production({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: PASSWORD })).bot).toMatchObject({
-      appType: 'MultiTenant',
-      tenantId: '',
-    });
+    expect(problemsOf(production({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: PASSWORD }))).toEqual([refused]);
+    expect(problemsOf({ NODE_ENV: 'test', MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: PASSWORD })).toEqual([refused]);
   });
 
   it('refuses an app type spelled in another case, quoting it', () => {
     expect(problemsOf(production({ ...singleTenant, MicrosoftAppType: 'singletenant' }))).toEqual([
-      'MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI (got "singletenant")',
+      'MicrosoftAppType must be one of SingleTenant, UserAssignedMSI (got "singletenant")',
     ]);
   });
 
