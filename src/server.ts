@@ -326,8 +326,12 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, { log });
   } catch (error) {
-    // A bad directory file is the operator's to fix: say what is wrong, no stack trace.
-    console.error(error instanceof DirectoryFileError ? error.message : `Switchboard could not start: ${(error as Error).message}`);
+    // A bad directory file or an unusable Cosmos DB is the operator's to fix: say all that is
+    // wrong, every line of it, and no stack trace. Straight to stderr: console.error now keeps
+    // only a first line.
+    const message = error instanceof DirectoryFileError ? error.message : `Switchboard could not start: ${error instanceof Error ? error.message : String(error)}`;
+    log.flush();
+    process.stderr.write(`${message}\n`);
     process.exit(1);
   }
   log.info({ url: `${running.url}/api/messages` }, `Switchboard listening on ${running.url}/api/messages (${describeConfig(config)})`);
