@@ -46,7 +46,10 @@ export interface CosmosSettings {
 export interface SettingSpec {
   readonly name: string;
   readonly description: string;
+  /** What loadConfig uses when the setting is unset or blank (loadConfig reads it from here). */
   readonly default?: string;
+  /** The default in production, where it differs. */
+  readonly productionDefault?: string;
   /** Must be set in production (NODE_ENV=production); with DIRECTORY=cosmos when marked so. */
   readonly requiredInProduction: boolean | 'cosmos';
   readonly secret?: boolean;
@@ -55,7 +58,7 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'NODE_ENV', description: 'development, production or test. Production refuses to start without credentials.', default: 'development', requiredInProduction: true },
   { name: 'PORT', description: 'HTTP port of /api/messages, /healthz and /readyz.', default: '3978', requiredInProduction: false },
-  { name: 'HOST', description: 'Address to listen on.', default: '127.0.0.1 (0.0.0.0 in production)', requiredInProduction: false },
+  { name: 'HOST', description: 'Address to listen on.', default: '127.0.0.1', productionDefault: '0.0.0.0', requiredInProduction: false },
   { name: 'MicrosoftAppId', description: 'The Azure Bot\'s app (client) id. Empty means unauthenticated local development, loopback only.', requiredInProduction: true },
   { name: 'MicrosoftAppType', description: 'SingleTenant or UserAssignedMSI. MultiTenant is refused: Azure no longer creates multi-tenant bots.', requiredInProduction: true },
   { name: 'MicrosoftAppTenantId', description: 'The bot\'s Entra tenant id.', requiredInProduction: true },
@@ -116,41 +119,52 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/**
+ * Reads the settings from `env`. A setting that is unset or blank takes its default from
+ * `settings` (the SETTINGS table, which the README documents): defaults are written once.
+ */
+export function loadConfig(env: Env = process.env, settings: readonly SettingSpec[] = SETTINGS): Config {
   const problems: string[] = [];
   const value = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v ? v : undefined;
   };
+  const specs = new Map(settings.map((s) => [s.name, s]));
+  let production = false;
+  /** The value set, or the table's default (its production default in production). */
+  const setting = (name: string): string => {
+    const spec = specs.get(name);
+    return value(name) ?? (production ? spec?.productionDefault : undefined) ?? spec?.default ?? '';
+  };
 
-  const nodeEnvRaw = value('NODE_ENV') ?? 'development';
+  const nodeEnvRaw = setting('NODE_ENV');
   if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
     problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
   }
   const nodeEnv = (['development', 'production', 'test'].includes(nodeEnvRaw) ? nodeEnvRaw : 'development') as Config['nodeEnv'];
-  const production = nodeEnv === 'production';
+  production = nodeEnv === 'production';
 
-  const port = integer(value('PORT') ?? '3978', 'PORT', 0, 65535, problems);
-  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const port = integer(setting('PORT'), 'PORT', 0, 65535, problems);
+  const host = setting('HOST');
 
-  const directory = directorySettings(value, production, problems);
+  const directory = directorySettings(value, setting, production, problems);
 
   const portals: PortalTemplates = {
-    basePortal: urlTemplate(value('BASE_PORTAL_URL') ?? DEFAULT_PORTAL_TEMPLATES.basePortal, 'BASE_PORTAL_URL', problems),
-    accountPortal: urlTemplate(value('ACCOUNT_PORTAL_URL') ?? DEFAULT_PORTAL_TEMPLATES.accountPortal, 'ACCOUNT_PORTAL_URL', problems),
-    customerPortal: urlTemplate(value('CUSTOMER_PORTAL_URL') ?? DEFAULT_PORTAL_TEMPLATES.customerPortal, 'CUSTOMER_PORTAL_URL', problems),
+    basePortal: urlTemplate(setting('BASE_PORTAL_URL'), 'BASE_PORTAL_URL', problems),
+    accountPortal: urlTemplate(setting('ACCOUNT_PORTAL_URL'), 'ACCOUNT_PORTAL_URL', problems),
+    customerPortal: urlTemplate(setting('CUSTOMER_PORTAL_URL'), 'CUSTOMER_PORTAL_URL', problems),
   };
 
   const insecure = value(INSECURE_SETTING);
   if (insecure !== undefined && insecure !== 'true') problems.push(`${INSECURE_SETTING} must be true or unset (got "${insecure}")`);
   const bot = botCredentials(value, problems, { production, host, insecure: insecure === 'true' });
 
-  const maxQuantity = integer(value('MAX_QUANTITY') ?? '10000', 'MAX_QUANTITY', 1, 1_000_000, problems);
+  const maxQuantity = integer(setting('MAX_QUANTITY'), 'MAX_QUANTITY', 1, 1_000_000, problems);
 
-  const requestTimeoutMs = integer(value('REQUEST_TIMEOUT_MS') ?? '30000', 'REQUEST_TIMEOUT_MS', 100, 600_000, problems);
-  const maxConnections = integer(value('MAX_CONNECTIONS') ?? '256', 'MAX_CONNECTIONS', 1, 100_000, problems);
-  const allowedTenants = (value('ALLOWED_TENANTS') ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-  const logLevel = (value('LOG_LEVEL') ?? 'info') as LogLevel;
+  const requestTimeoutMs = integer(setting('REQUEST_TIMEOUT_MS'), 'REQUEST_TIMEOUT_MS', 100, 600_000, problems);
+  const maxConnections = integer(setting('MAX_CONNECTIONS'), 'MAX_CONNECTIONS', 1, 100_000, problems);
+  const allowedTenants = setting('ALLOWED_TENANTS').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const logLevel = setting('LOG_LEVEL') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
 
   const emulator = value(EMULATOR_SETTING);
@@ -162,8 +176,13 @@ export function loadConfig(env: Env = process.env): Config {
   return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
 }
 
-function directorySettings(value: (name: string) => string | undefined, production: boolean, problems: string[]): EmbeddedSettings | CosmosSettings {
-  const kind = value('DIRECTORY') ?? 'embedded';
+function directorySettings(
+  value: (name: string) => string | undefined,
+  setting: (name: string) => string,
+  production: boolean,
+  problems: string[],
+): EmbeddedSettings | CosmosSettings {
+  const kind = setting('DIRECTORY');
   if (production && !value('DIRECTORY')) problems.push('DIRECTORY is required in production: cosmos (or embedded, for a single server with local disk)');
   if (kind === 'cosmos') {
     const endpoint = value('COSMOS_ENDPOINT') ?? '';
@@ -171,12 +190,12 @@ function directorySettings(value: (name: string) => string | undefined, producti
     else if (!/^https:\/\//.test(endpoint)) problems.push(`COSMOS_ENDPOINT must be an https:// URL (got "${endpoint}")`);
     const key = value('COSMOS_KEY');
     if (key && production) problems.push('COSMOS_KEY is for local test servers only; in production Switchboard authenticates to Cosmos DB with Entra ID (unset COSMOS_KEY)');
-    return { kind, endpoint, database: value('COSMOS_DATABASE') ?? 'switchboard', key, managedIdentityClientId: value('AZURE_CLIENT_ID') };
+    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID') };
   }
   if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
   if (production && value('COSMOS_KEY')) problems.push('COSMOS_KEY is set but DIRECTORY is not cosmos, and keys are refused in production: unset COSMOS_KEY');
-  const seedFile = path.resolve(PROJECT_ROOT, value('DIRECTORY_FILE') ?? 'data/demo-directory.json');
-  const dataDirRaw = value('DATA_DIR') ?? '.switchboard';
+  const seedFile = path.resolve(PROJECT_ROOT, setting('DIRECTORY_FILE'));
+  const dataDirRaw = setting('DATA_DIR');
   const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
   return { kind: 'embedded', seedFile, dataDir };
 }
