@@ -89,7 +89,7 @@ describe('ALLOWED_TENANTS', () => {
   it('serves the allowed tenant as usual, welcome card included', async () => {
     const conversationId = `conv-${randomUUID()}`;
     const welcome = await bot.post(teamsActivity(alex, conversationId, { type: 'conversationUpdate', membersAdded: [{ id: '28:switchboard' }] }));
-    expect(JSON.stringify(welcome.body)).toContain('Welcome to Switchboard, Alex Wilber');
+    expect(textOf(cardsOf(welcome.body)[0]!)).toContain('Welcome to Switchboard, Alex Wilber');
     const activity = teamsActivity(alex, conversationId, { type: 'message', text: 'open tailspin' });
     const reply = await bot.post(activity);
     expect(textOf(cardsOf(reply.body)[0]!)).not.toContain(REFUSAL);
