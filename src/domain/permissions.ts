@@ -6,7 +6,7 @@ import { expandRoles, type Role } from './roles';
 /**
  * What an administrator may do on an account. A role held on an account holds for its whole
  * subtree, so the roles in force on an account are those of every membership on its path.
- * The README's permission table is generated from the same constants (see ROLE_TABLE).
+ * test/docs/readme.spec.ts checks the README's permission table against these constants.
  */
 export const BROWSE_ROLES: readonly Role[] = [
   'AccountOwner',

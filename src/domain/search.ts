@@ -52,7 +52,7 @@ export function rankMatches<T extends SearchCandidate>(query: string, candidates
   return ranked.sort(compareMatches);
 }
 
-/** The order of children in the tree: by folded name, then id. */
+/** Compares two names by their folded forms; ties are broken by id where the order must be total (the account index). */
 export function compareNames(a: string, b: string): number {
   const fa = foldName(a);
   const fb = foldName(b);

@@ -34,9 +34,6 @@ export class AccountIndex {
   private readonly kindScratch: Int8Array;
   /** Slots no root reaches (only in files that failed validation); searched the slow way. */
   private readonly unreached: number[] = [];
-  /** Parallel arrays for a tight search loop (document order). */
-  readonly searchIds: string[];
-  readonly searchNames: string[];
 
   constructor(doc: DirectoryDocument) {
     const records = doc.accounts;
@@ -68,8 +65,6 @@ export class AccountIndex {
         else byParent.set(record.parentId, [slot]);
       }
     }
-    this.searchIds = this.ids;
-    this.searchNames = this.folded;
 
     // Children by folded name, then id: the same order as compareNames(a, b) || id.
     const { ids } = this;
