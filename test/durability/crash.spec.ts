@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { idempotencyKey } from '../../src/app/subscription-changes';
 import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
 import { DEMO_FILE, TENANT, tempDir } from '../support/directories';
 import { startChildServer } from '../support/child-server';
@@ -24,7 +25,8 @@ async function change(url: string, quantity: number): Promise<{ actionId: string
   const acknowledged = post(activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: update.verb, data: update.data } } }))
     .then(async (r) => r.status === 200 && JSON.stringify(await r.json()).includes('Subscriptions updated'))
     .catch(() => false);
-  return { actionId: update.data.reviewId, acknowledged };
+  // The audit trail stores the review id as an idempotency key scoped to account and admin.
+  return { actionId: idempotencyKey('acme-dental', { tenantId: TENANT, aadObjectId: ALEX }, update.data.reviewId), acknowledged };
 }
 
 describe('a server killed with SIGKILL during a stream of subscription changes', () => {
