@@ -7,7 +7,7 @@
  * Screenshots go to test-artifacts/e2e/. Needs /usr/bin/chromium (CHROMIUM_PATH); without it
  * these tests fail unless SKIP_BROWSER_TESTS=1.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
@@ -64,7 +64,8 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM_PATH)) throw new Error(chromiumMissingMessage());
-    rmSync(ARTIFACTS_DIR, { recursive: true, force: true });
+    // Only this file's screenshots: other e2e files save theirs in the same folder, maybe at the same time.
+    if (existsSync(ARTIFACTS_DIR)) for (const file of readdirSync(ARTIFACTS_DIR)) if (/^(\d\d|FAILED)-/.test(file)) rmSync(path.join(ARTIFACTS_DIR, file), { force: true });
     work = tempDir('switchboard-e2e-');
 
     const config = loadConfig({
