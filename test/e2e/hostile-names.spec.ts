@@ -14,7 +14,6 @@
  * (CHROMIUM_PATH); without it these tests fail unless SKIP_BROWSER_TESTS=1.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type { Browser, Locator } from 'playwright-core';
@@ -26,7 +25,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { escapeMarkdown } from '../../src/teams/cards/plain-text';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground';
 import { DEMO_FILE, tempDir } from '../support/directories';
-import { ARTIFACTS_DIR, ChatPage, chromiumMissingMessage, CHROMIUM_PATH, launchChromium, openPlayground } from '../support/playground';
+import { ARTIFACTS_DIR, ChatPage, chromiumMissingMessage, CHROMIUM_PATH, launchChromium, openPlayground, fileBudget, freePort } from '../support/playground';
 
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 
@@ -39,26 +38,9 @@ const START_MS = 30_000;
 const PAGE_LOAD_MS = 20_000;
 const STEP_MS = 10_000;
 const TEST_MS = 30_000;
-const fileDeadline = Date.now() + FILE_BUDGET_MS;
-
 /** The wait for one step: STEP_MS, or less when the file's budget is nearly used up. */
-function stepTimeout(): number {
-  const left = fileDeadline - Date.now();
-  if (left <= 0) throw new Error(`The hostile-names browser test used up its ${FILE_BUDGET_MS / 1000} s budget`);
-  return Math.min(STEP_MS, left);
-}
+const stepTimeout = fileBudget('The hostile-names browser test', FILE_BUDGET_MS, STEP_MS);
 
-/** A port nobody is listening on right now (the Playground falls back to a random one if it is taken). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The names given to accounts Alex Wilber can see, each with fragments that betray it if a host formats it. */
 const HOSTILE = {

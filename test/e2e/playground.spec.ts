@@ -8,14 +8,13 @@
  * these tests fail unless SKIP_BROWSER_TESTS=1.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { PLAYGROUND_CONFIG_FILE, startPlayground, type RunningPlayground } from '../../scripts/playground';
 import { DEMO_FILE, tempDir } from '../support/directories';
-import { ARTIFACTS_DIR, ChatPage, chromiumMissingMessage, CHROMIUM_PATH, launchChromium, openPlayground, playgroundConfigYaml } from '../support/playground';
+import { ARTIFACTS_DIR, ChatPage, chromiumMissingMessage, CHROMIUM_PATH, launchChromium, openPlayground, fileBudget, freePort, playgroundConfigYaml } from '../support/playground';
 
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 
@@ -29,25 +28,9 @@ const PAGE_LOAD_MS = 30_000;
 const STEP_MS = 15_000;
 const TEST_MS = 45_000;
 const fileDeadline = Date.now() + FILE_BUDGET_MS;
-
 /** The wait for one step: STEP_MS, or less when the file's budget is nearly used up. */
-function stepTimeout(): number {
-  const left = fileDeadline - Date.now();
-  if (left <= 0) throw new Error(`The browser end-to-end tests used up their ${FILE_BUDGET_MS / 1000} s budget`);
-  return Math.min(STEP_MS, left);
-}
+const stepTimeout = fileBudget('The browser end-to-end tests', FILE_BUDGET_MS, STEP_MS);
 
-/** A port nobody is listening on right now (the Playground falls back to a random one if it is taken). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber, the five others as users)', () => {
   expect(readFileSync(PLAYGROUND_CONFIG_FILE, 'utf8')).toBe(playgroundConfigYaml('Alex Wilber'));

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type ElementHandle, type Locator, type Page } from 'playwright-core';
 import { projectPath } from '../../src/project-path';
@@ -212,4 +213,29 @@ export class ChatPage {
     await this.page.screenshot({ path: file });
     return file;
   }
+}
+
+/** A port nobody is listening on right now (the Playground falls back to a random one if it is taken). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * One e2e file's time budget: every wait is bounded by `stepMs`, and all of them together by
+ * `fileMs` from now, so a hung Playground fails the run in bounded time, not per test.
+ */
+export function fileBudget(label: string, fileMs: number, stepMs: number): () => number {
+  const deadline = Date.now() + fileMs;
+  return () => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`${label} used up its ${fileMs / 1000} s budget`);
+    return Math.min(stepMs, left);
+  };
 }
