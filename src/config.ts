@@ -37,6 +37,12 @@ export interface CosmosSettings {
   readonly key: string | undefined;
   /** Client id of a user-assigned managed identity; otherwise DefaultAzureCredential picks one. */
   readonly managedIdentityClientId: string | undefined;
+  /**
+   * How far the in-memory admin roster may lag behind the database before the bot stops
+   * authorizing turns (COSMOS_ROSTER_MAX_AGE_MS). Undefined (tools that only move data): the
+   * directory's default.
+   */
+  readonly rosterMaxAgeMs?: number;
 }
 
 /**
@@ -69,6 +75,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'COSMOS_ENDPOINT', description: 'Cosmos DB: account endpoint, https://<account>.documents.azure.com:443/.', requiredInProduction: 'cosmos' },
   { name: 'COSMOS_DATABASE', description: 'Cosmos DB: database id.', default: 'switchboard', requiredInProduction: 'cosmos' },
   { name: 'COSMOS_KEY', description: 'Cosmos DB: account key, for local test servers only; refused in production.', requiredInProduction: false, secret: true },
+  { name: 'COSMOS_ROSTER_MAX_AGE_MS', description: 'Cosmos DB: the longest a removed admin or membership may keep access on an instance whose admin roster cannot be refreshed. Beyond it the instance answers turns that need authorization with the "directory unavailable" card, /readyz answers 503 and a warning is logged, until a refresh succeeds. The roster is refreshed at least twice within it.', default: '60000', requiredInProduction: false },
   { name: 'AZURE_CLIENT_ID', description: 'Cosmos DB: client id of the user-assigned managed identity to authenticate with.', requiredInProduction: 'cosmos' },
   { name: 'BASE_PORTAL_URL', description: 'Account Portal of a base account; {accountId} is replaced.', default: DEFAULT_PORTAL_TEMPLATES.basePortal, requiredInProduction: false },
   { name: 'ACCOUNT_PORTAL_URL', description: 'Account Portal (Services and Users) of a client account.', default: DEFAULT_PORTAL_TEMPLATES.accountPortal, requiredInProduction: false },
@@ -190,7 +197,8 @@ function directorySettings(
     else if (!/^https:\/\//.test(endpoint)) problems.push(`COSMOS_ENDPOINT must be an https:// URL (got "${endpoint}")`);
     const key = value('COSMOS_KEY');
     if (key && production) problems.push('COSMOS_KEY is for local test servers only; in production Switchboard authenticates to Cosmos DB with Entra ID (unset COSMOS_KEY)');
-    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID') };
+    const rosterMaxAgeMs = integer(setting('COSMOS_ROSTER_MAX_AGE_MS'), 'COSMOS_ROSTER_MAX_AGE_MS', 100, 3_600_000, problems);
+    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID'), rosterMaxAgeMs };
   }
   if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
   if (production && value('COSMOS_KEY')) problems.push('COSMOS_KEY is set but DIRECTORY is not cosmos, and keys are refused in production: unset COSMOS_KEY');

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { format } from 'node:util';
 import { ConfigError, describeConfig, INSECURE_SETTING, loadConfig, type Config } from './config';
 import { DirectoryFileError } from './directory/directory-file';
+import { DirectoryUnavailableError } from './domain/errors';
 import { guardDirectory } from './directory/guarded-directory';
 import type { Directory } from './directory/port';
 import { createLog, type Log } from './log';
@@ -41,7 +42,7 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLog(config.logLevel);
-  const stores = await openStores(config.directory, (err) => log.error({ err }, 'could not save bot state'));
+  const stores = await openStores(config.directory, (err) => log.error({ err }, 'could not save bot state'), log);
   const raw = options.decorateDirectory ? options.decorateDirectory(stores.directory) : stores.directory;
   const directory = guardDirectory(raw, (method, err) => log.error({ method, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'directory call failed'));
 
@@ -114,8 +115,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     res.send(200, { status: 'ok' });
   });
   server.get('/readyz', async (_req, res) => {
-    const ready = !draining && (await withTimeout(directory.ping(), READY_TIMEOUT_MS).then(() => true, () => false));
-    res.send(ready ? 200 : 503, { status: ready ? 'ready' : draining ? 'shutting down' : 'directory unavailable' });
+    if (draining) {
+      res.send(503, { status: 'shutting down' });
+      return;
+    }
+    const problem = await withTimeout(directory.ping(), READY_TIMEOUT_MS).then(() => undefined, (error: unknown) => error);
+    // Only a reason written for operators is shown: this endpoint answers anyone who asks.
+    const reason = problem instanceof DirectoryUnavailableError ? problem.reason : undefined;
+    res.send(problem === undefined ? 200 : 503, problem === undefined ? { status: 'ready' } : { status: 'directory unavailable', ...(reason ? { reason } : {}) });
   });
   server.on('restifyError', (req, res, err: Error & { statusCode?: number }, callback: () => void) => {
     if ((err.statusCode ?? 500) >= 500) log.error({ err: { type: err.name, message: err.message }, path: req.path() }, 'http error');

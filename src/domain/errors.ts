@@ -45,7 +45,11 @@ export class InvalidActionError extends SwitchboardError {
 /** The directory could not answer (storage down or too slow). */
 export class DirectoryUnavailableError extends SwitchboardError {
   readonly code = 'unavailable';
-  constructor(override readonly cause?: unknown) {
+  /** `reason`: a short phrase safe to show an operator (/readyz), never data or an endpoint. */
+  constructor(
+    override readonly cause?: unknown,
+    readonly reason?: string,
+  ) {
     super('The directory is unavailable. Try again in a moment.');
   }
 }

@@ -20,17 +20,29 @@ export class AdminRoster {
   private readonly lookups: TtlCache<string, { readonly doc: AdminDoc | undefined }>;
   /** The newest _ts seen, in seconds; the next refresh asks from here (inclusive: _ts has 1 s granularity). */
   private since = 0;
+  /**
+   * When the roster was last known to hold every change: the time the last refresh that
+   * succeeded was sent (a change made before then came back in it). Undefined until one has.
+   */
+  private confirmedAt: number | undefined;
 
   constructor(
     private readonly container: Container,
     lookupTtlMs: number,
     private readonly onRoots: (doc: AdminDoc) => void,
+    private readonly now: () => number = Date.now,
   ) {
     this.lookups = new TtlCache(lookupTtlMs, MAX_LOOKUPS);
   }
 
+  /** When the roster was last confirmed to hold every change, or undefined if it never was. */
+  get lastConfirmed(): number | undefined {
+    return this.confirmedAt;
+  }
+
   /** Loads what changed since the last refresh (everything, the first time). */
   async refresh(signal: AbortSignal): Promise<void> {
+    const started = this.now();
     const iterator = this.container.items.query<AdminDoc & { _ts: number }>(
       { query: "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'admin' AND c._ts >= @since", parameters: [{ name: '@pk', value: ADMIN_PARTITION }, { name: '@since', value: this.since }] },
       { partitionKey: ADMIN_PARTITION, maxItemCount: 1000, abortSignal: signal },
@@ -46,6 +58,7 @@ export class AdminRoster {
       }
     }
     this.since = newest;
+    this.confirmedAt = Math.max(this.confirmedAt ?? started, started);
   }
 
   async get(adminKey: string, signal: AbortSignal): Promise<Admin | undefined> {

@@ -31,6 +31,28 @@ export interface CosmosDirectoryOptions {
   readonly treeTtlMs: number;
   /** The offer catalogue, which only an import changes. */
   readonly catalogTtlMs: number;
+  /**
+   * The most the admin roster may lag behind the database. Once the last refresh that succeeded
+   * was sent longer ago than this (the refresh query failing while point reads still work, say),
+   * admin lookups and ping() fail with DirectoryUnavailableError until a refresh succeeds again:
+   * a removed admin or membership never keeps access longer than this. The roster is refreshed
+   * at least twice within it.
+   */
+  readonly rosterMaxAgeMs: number;
+}
+
+/** Where the directory reports its own health changes (a pino logger will do). */
+export interface DirectoryLog {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
+export interface CosmosDirectoryHooks {
+  /** Called by close(), to let go of the client. */
+  readonly onClose?: () => void;
+  readonly log?: DirectoryLog;
+  /** The clock the roster's age is measured with (tests). */
+  readonly now?: () => number;
 }
 
 /** Rationale for each number in docs/cosmos.md ("Caches"). */
@@ -41,7 +63,10 @@ export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   accountTtlMs: 30_000,
   treeTtlMs: 300_000,
   catalogTtlMs: 300_000,
+  rosterMaxAgeMs: 60_000,
 };
+
+const SILENT: DirectoryLog = { warn: () => undefined, info: () => undefined };
 
 /** Loading the roots of a very large directory on a small throughput budget may take a while. */
 const WARM_UP_DEADLINE_MS = 120_000;
@@ -63,19 +88,33 @@ export class CosmosDirectory implements Directory {
   readonly calls: CallPolicy;
   private warming: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** The refreshes in flight, each on its own: a long load of the roots never holds up the roster's. */
+  private refreshingAdmins: Promise<void> | undefined;
+  private refreshingRoots: Promise<void> | undefined;
+  /** The roster is too old to authorize anyone (warned once; an info line when it is fresh again). */
+  private rosterStale = false;
+  /** The last roster refresh failed (said once per run of failures). */
+  private refreshFailing = false;
+  private readonly onClose: () => void;
+  private readonly log: DirectoryLog;
+  private readonly now: () => number;
 
   constructor(
     private readonly containers: CosmosContainers,
     options: Partial<CosmosDirectoryOptions> = {},
-    private readonly onClose: () => void = () => undefined,
+    hooks: CosmosDirectoryHooks = {},
   ) {
     this.options = { ...DEFAULT_COSMOS_DIRECTORY_OPTIONS, ...options };
+    this.onClose = hooks.onClose ?? (() => undefined);
+    this.log = hooks.log ?? SILENT;
+    this.now = hooks.now ?? Date.now;
     this.reads = new CosmosAccountReads(containers, this.options);
     // Each membership's tree root comes along, so opening a scope root needs no locator read.
-    this.admins = new AdminRoster(containers.lookups, this.options.refreshMs, (doc) => {
+    // An admin who is not in the roster is point-read and remembered, never longer than the roster may lag.
+    const lookupTtlMs = Math.min(this.options.refreshMs, this.options.rosterMaxAgeMs);
+    this.admins = new AdminRoster(containers.lookups, lookupTtlMs, (doc) => {
       for (const [accountId, rootId] of Object.entries(doc.roots)) this.reads.learnRoot(accountId, rootId);
-    });
+    }, this.now);
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
     this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls);
@@ -84,35 +123,85 @@ export class CosmosDirectory implements Directory {
 
   /**
    * Loads the admins and every account's tree root, then keeps them fresh every `refreshMs` in
-   * the background; the directory answers meanwhile, with point reads. Resolves when the first
-   * load is done. A failed load is left to the next refresh and to point reads, never thrown.
+   * the background (at least twice within `rosterMaxAgeMs`); the directory answers meanwhile,
+   * with point reads. Resolves when the first load is done. A failed load is left to the next
+   * refresh and to point reads, never thrown; refreshes that keep failing for longer than
+   * `rosterMaxAgeMs` make admin lookups and ping() fail until one succeeds.
    */
   warmUp(): Promise<void> {
     if (!this.warming) {
-      this.warming = this.refresh(WARM_UP_DEADLINE_MS);
-      this.refresher = setInterval(() => void this.refresh(this.options.refreshMs), this.options.refreshMs);
+      this.warming = this.refreshNow(WARM_UP_DEADLINE_MS);
+      const everyMs = this.refreshEveryMs();
+      this.refresher = setInterval(() => void this.refreshNow(everyMs), everyMs);
       this.refresher.unref();
     }
     return this.warming;
   }
 
-  private refresh(deadlineMs: number): Promise<void> {
-    if (!this.refreshing) {
-      const signal = AbortSignal.timeout(deadlineMs);
-      this.refreshing = Promise.all([this.admins.refresh(signal), this.reads.refreshRoots(signal)])
-        .catch(() => undefined)
-        .then(() => {
-          this.refreshing = undefined;
-        });
+  private refreshEveryMs(): number {
+    return Math.max(1, Math.min(this.options.refreshMs, Math.floor(this.options.rosterMaxAgeMs / 2)));
+  }
+
+  /** Refreshes the admins and the roots now (each joins its refresh in flight, if any); never rejects. */
+  async refreshNow(deadlineMs = this.refreshEveryMs()): Promise<void> {
+    this.refreshingAdmins ??= this.admins.refresh(AbortSignal.timeout(deadlineMs)).then(
+      () => {
+        this.refreshFailing = false;
+        this.refreshingAdmins = undefined;
+        this.rosterProblem(); // says so if the roster is fresh again
+      },
+      (error: unknown) => {
+        if (!this.refreshFailing) this.log.info({ err: describe(error) }, 'admin roster refresh failed; retrying on the next refresh');
+        this.refreshFailing = true;
+        this.refreshingAdmins = undefined;
+        this.rosterProblem(); // warns as soon as the roster is too old, turns or not
+      },
+    );
+    this.refreshingRoots ??= this.reads.refreshRoots(AbortSignal.timeout(deadlineMs)).then(
+      () => {
+        this.refreshingRoots = undefined;
+      },
+      () => {
+        this.refreshingRoots = undefined;
+      },
+    );
+    await Promise.all([this.refreshingAdmins, this.refreshingRoots]);
+  }
+
+  /**
+   * Why the roster cannot be trusted to authorize anyone now, or undefined when it can. Logs a
+   * warning when it becomes too old and an info line when it is fresh again.
+   */
+  private rosterProblem(): DirectoryUnavailableError | undefined {
+    const confirmed = this.admins.lastConfirmed;
+    // Never loaded: the roster holds no one, and every admin is point-read (and remembered no longer than the bound).
+    if (confirmed === undefined) return undefined;
+    const ageMs = this.now() - confirmed;
+    const maxAgeMs = this.options.rosterMaxAgeMs;
+    if (ageMs <= maxAgeMs) {
+      if (this.rosterStale) {
+        this.rosterStale = false;
+        this.log.info({ ageMs, maxAgeMs }, 'admin roster is fresh again; authorizing turns');
+      }
+      return undefined;
     }
-    return this.refreshing;
+    if (!this.rosterStale) {
+      this.rosterStale = true;
+      this.log.warn(
+        { ageMs, maxAgeMs, lastConfirmed: new Date(confirmed).toISOString() },
+        'admin roster could not be refreshed within its bound; refusing turns that need authorization until a refresh succeeds',
+      );
+    }
+    return new DirectoryUnavailableError(new RosterStaleError(ageMs, maxAgeMs), 'admin roster stale');
   }
 
   private read<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return this.calls.retrying(operation);
   }
 
-  getAdmin(caller: Caller): Promise<Admin | undefined> {
+  async getAdmin(caller: Caller): Promise<Admin | undefined> {
+    const stale = this.rosterProblem();
+    if (stale) throw stale;
     return this.read((signal) => this.admins.get(adminKey(caller), signal));
   }
 
@@ -167,8 +256,13 @@ export class CosmosDirectory implements Directory {
     });
   }
 
-  /** One point read of the catalogue: proves the service answers and the directory was imported. */
+  /**
+   * One point read of the catalogue: proves the service answers and the directory was imported.
+   * Fails too while the admin roster is older than its bound (it could not authorize anyone).
+   */
   async ping(): Promise<void> {
+    const stale = this.rosterProblem();
+    if (stale) throw stale;
     const catalog = await this.read((signal) => this.catalogDoc(signal, true));
     if (!catalog) throw new DirectoryUnavailableError(new DirectoryNotImportedError());
   }
@@ -191,6 +285,21 @@ export class CosmosDirectory implements Directory {
   private async skus(signal: AbortSignal): Promise<ReadonlySet<string>> {
     return new Set((await this.catalogDoc(signal))?.offers.map((o) => o.sku));
   }
+}
+
+/** The admin roster has not been confirmed fresh for longer than it may lag. */
+export class RosterStaleError extends Error {
+  constructor(
+    readonly ageMs: number,
+    readonly maxAgeMs: number,
+  ) {
+    super(`The admin roster was last confirmed ${ageMs} ms ago, more than the ${maxAgeMs} ms allowed: its refresh keeps failing.`);
+    this.name = 'RosterStaleError';
+  }
+}
+
+function describe(error: unknown): { type: string; message: string } | string {
+  return error instanceof Error ? { type: error.name, message: error.message } : String(error);
 }
 
 /** The containers exist but no directory file was imported into them. */

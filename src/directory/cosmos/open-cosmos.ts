@@ -3,7 +3,7 @@ import type { Stores } from '../stores';
 import { CosmosStateStorage } from './cosmos-state-storage';
 import { CosmosSetupError, openContainers } from './containers';
 import { createCosmosClient, type CosmosConnectionOverrides } from './cosmos-client';
-import { CosmosDirectory, type CosmosDirectoryOptions } from './cosmos-directory';
+import { CosmosDirectory, type CosmosDirectoryOptions, type DirectoryLog } from './cosmos-directory';
 import { CATALOG_ID, type CatalogDoc } from './documents';
 import { pointRead } from './point-read';
 
@@ -30,7 +30,7 @@ export function setCosmosTestOptions(options: CosmosStoreOptions | undefined): v
  * container exist and that a directory has been imported, and says exactly what is missing:
  * in production the deployment creates the containers and `npm run directory -- import` fills them.
  */
-export async function openCosmosStores(settings: CosmosSettings, options: CosmosStoreOptions | undefined = testOptions): Promise<Stores> {
+export async function openCosmosStores(settings: CosmosSettings, options: CosmosStoreOptions | undefined = testOptions, log?: DirectoryLog): Promise<Stores> {
   const client = createCosmosClient(settings, options);
   try {
     const signal = AbortSignal.timeout(STARTUP_DEADLINE_MS);
@@ -42,7 +42,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     if (!catalog) {
       throw new CosmosSetupError([`database "${settings.database}" at ${settings.endpoint} holds no directory yet: import one with "npm run directory -- import <file>"`]);
     }
-    const directory = new CosmosDirectory(containers, options?.directory, () => client.dispose());
+    const directory = new CosmosDirectory(containers, { ...(settings.rosterMaxAgeMs === undefined ? {} : { rosterMaxAgeMs: settings.rosterMaxAgeMs }), ...options?.directory }, { onClose: () => client.dispose(), log });
     void directory.warmUp();
     const state = new CosmosStateStorage(containers.state, directory.calls);
     return {
