@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { adminKey, sameAdmin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
-import { InvalidActionError, NotAllowedError } from '../domain/errors';
+import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, isWithinBreadcrumb, type Position } from '../domain/navigation';
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
@@ -96,11 +96,14 @@ export class SubscriptionChanges {
 
   async confirm(caller: Caller, position: Position | undefined, accountId: string, version: string, reviewId: string, entered: Entered): Promise<SubscriptionsOutcome> {
     if (!REVIEW_ID.test(reviewId)) throw new InvalidActionError('That confirmation is not valid. Open the subscriptions and review the change again.');
-    const here = await this.changeable(caller, position, accountId);
+    const located = await this.changeable(caller, position, accountId);
     const catalog = await this.catalog();
-    const actionId = idempotencyKey(here.account.id, caller, reviewId);
-    const earlier = await this.directory.findChange(here.account.id, actionId);
-    if (earlier) return this.replayed(here, catalog, position, caller, earlier);
+    const actionId = idempotencyKey(located.account.id, caller, reviewId);
+    const earlier = await this.directory.findChange(located.account.id, actionId);
+    if (earlier) return this.replayed(located, catalog, position, caller, earlier);
+    // The version and quantities this write is checked against are read fresh: a cached copy
+    // (older than a change made through another instance) may speed up a read, never refuse a valid confirmation.
+    const here = await this.current(located);
     if (version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     const plan = this.plan(here, catalog, entered);
     if (plan.problems.length > 0) return this.card(here, catalog, position, { entered, problems: plan.problems });
@@ -166,6 +169,13 @@ export class SubscriptionChanges {
       at: formatTime(entry.at),
       actionId: entry.actionId,
     };
+  }
+
+  /** `here` with its account as stored now, read past any cache; its path (tree data) stays. */
+  private async current(here: Here): Promise<Here> {
+    const account = await this.directory.getAccount(here.account.id, { fresh: true });
+    if (!account) throw new AccountNotFoundError(here.account.id);
+    return { ...here, account, path: [...here.path.slice(0, -1), account] };
   }
 
   private async visible(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {

@@ -11,7 +11,12 @@ import type { Offer } from '../domain/offers';
  */
 export interface Directory {
   getAdmin(caller: Caller): Promise<Admin | undefined>;
-  getAccount(id: string): Promise<Account | undefined>;
+  /**
+   * The account, or undefined for an unknown id. An adapter may answer from a short-lived cache
+   * (a change made through another instance then shows a little late); with `fresh` it reads the
+   * stored account, as any check a write depends on must.
+   */
+  getAccount(id: string, options?: ReadOptions): Promise<Account | undefined>;
   /**
    * The account and its ancestors, root first; undefined for an unknown id. The last element is
    * the full, current account; ancestors carry tree data (ids, names, kinds, brands, enabled
@@ -33,6 +38,11 @@ export interface Directory {
   /** Cheap liveness probe of the backing store. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ReadOptions {
+  /** Read what is stored now, never a cached copy. */
+  readonly fresh?: boolean;
 }
 
 export interface PageRequest {

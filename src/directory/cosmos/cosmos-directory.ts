@@ -3,7 +3,7 @@ import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
 import { DirectoryUnavailableError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
-import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import type { ChangeOutcome, Directory, Page, PageRequest, ReadOptions, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { CosmosAccountReads } from './account-reads';
 import { searchAccounts } from './account-search';
 import { childrenPage } from './children-pages';
@@ -205,8 +205,9 @@ export class CosmosDirectory implements Directory {
     return this.read((signal) => this.admins.get(adminKey(caller), signal));
   }
 
-  async getAccount(id: string): Promise<Account | undefined> {
-    const doc = await this.read((signal) => this.reads.doc(id, signal));
+  /** From the account cache, or with `fresh` one point read past it (which refreshes the cache). */
+  async getAccount(id: string, options: ReadOptions = {}): Promise<Account | undefined> {
+    const doc = await this.read((signal) => this.reads.doc(id, signal, options.fresh === true));
     return doc && toAccount(doc);
   }
 

@@ -97,6 +97,7 @@ export class EmbeddedDirectory implements Directory {
     return this.admins.get(adminKey(caller));
   }
 
+  /** Always fresh (the port's `fresh` option changes nothing): the index is the stored data. */
   async getAccount(id: string): Promise<Account | undefined> {
     return this.index.get(id);
   }
