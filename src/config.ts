@@ -43,6 +43,12 @@ export interface CosmosSettings {
    * directory's default.
    */
   readonly rosterMaxAgeMs?: number;
+  /**
+   * Accept the self-signed (or expired) TLS certificate of a local emulator or stand-in, for this
+   * client only (COSMOS_TRUST_LOCAL_CERTIFICATE). Never in production, only for a loopback
+   * endpoint with an account key.
+   */
+  readonly trustLocalCertificate?: boolean;
 }
 
 /**
@@ -76,6 +82,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'COSMOS_DATABASE', description: 'Cosmos DB: database id.', default: 'switchboard', requiredInProduction: 'cosmos' },
   { name: 'COSMOS_KEY', description: 'Cosmos DB: account key, for local test servers only; refused in production.', requiredInProduction: false, secret: true },
   { name: 'COSMOS_ROSTER_MAX_AGE_MS', description: 'Cosmos DB: the longest a removed admin or membership may keep access on an instance whose admin roster cannot be refreshed. Beyond it the instance answers turns that need authorization with the "directory unavailable" card, /readyz answers 503 and a warning is logged, until a refresh succeeds. The roster is refreshed at least twice within it.', default: '60000', requiredInProduction: false },
+  { name: 'COSMOS_TRUST_LOCAL_CERTIFICATE', description: 'Cosmos DB: true accepts the self-signed certificate of a local emulator or stand-in, for the Cosmos DB client only (never process-wide); loopback COSMOS_ENDPOINT with COSMOS_KEY only, refused in production (npm run dev:cosmos sets it).', requiredInProduction: false },
   { name: 'AZURE_CLIENT_ID', description: 'Cosmos DB: client id of the user-assigned managed identity to authenticate with.', requiredInProduction: 'cosmos' },
   { name: 'BASE_PORTAL_URL', description: 'Account Portal of a base account; {accountId} is replaced.', default: DEFAULT_PORTAL_TEMPLATES.basePortal, requiredInProduction: false },
   { name: 'ACCOUNT_PORTAL_URL', description: 'Account Portal (Services and Users) of a client account.', default: DEFAULT_PORTAL_TEMPLATES.accountPortal, requiredInProduction: false },
@@ -198,14 +205,51 @@ function directorySettings(
     const key = value('COSMOS_KEY');
     if (key && production) problems.push('COSMOS_KEY is for local test servers only; in production Switchboard authenticates to Cosmos DB with Entra ID (unset COSMOS_KEY)');
     const rosterMaxAgeMs = integer(setting('COSMOS_ROSTER_MAX_AGE_MS'), 'COSMOS_ROSTER_MAX_AGE_MS', 100, 3_600_000, problems);
-    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID'), rosterMaxAgeMs };
+    const trustLocalCertificate = trustLocalCertificateSetting(value(TRUST_LOCAL_CERTIFICATE_SETTING), endpoint, key, production, problems);
+    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID'), rosterMaxAgeMs, trustLocalCertificate };
   }
   if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
   if (production && value('COSMOS_KEY')) problems.push('COSMOS_KEY is set but DIRECTORY is not cosmos, and keys are refused in production: unset COSMOS_KEY');
+  if (production && value(TRUST_LOCAL_CERTIFICATE_SETTING)) problems.push(`${TRUST_LOCAL_CERTIFICATE_SETTING} is never allowed in production: unset it`);
   const seedFile = path.resolve(PROJECT_ROOT, setting('DIRECTORY_FILE'));
   const dataDirRaw = setting('DATA_DIR');
   const dataDir = dataDirRaw === 'none' ? undefined : path.resolve(PROJECT_ROOT, dataDirRaw);
   return { kind: 'embedded', seedFile, dataDir };
+}
+
+/** Trusts a local Cosmos DB emulator's certificate, for the Cosmos DB client only. */
+export const TRUST_LOCAL_CERTIFICATE_SETTING = 'COSMOS_TRUST_LOCAL_CERTIFICATE';
+
+/** The host of an endpoint URL, without the brackets of an IPv6 address; undefined if it is no URL. */
+export function endpointHost(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function trustLocalCertificateSetting(raw: string | undefined, endpoint: string, key: string | undefined, production: boolean, problems: string[]): boolean {
+  if (raw === undefined) return false;
+  const name = TRUST_LOCAL_CERTIFICATE_SETTING;
+  if (raw !== 'true') {
+    problems.push(`${name} must be true or unset (got "${raw}")`);
+    return false;
+  }
+  if (production) {
+    problems.push(`${name} is never allowed in production: Azure Cosmos DB has a certificate that must be checked`);
+    return false;
+  }
+  const host = endpointHost(endpoint);
+  if (host !== undefined && !isLoopback(host)) {
+    problems.push(`${name} is only for a local emulator on a loopback address, not ${host}: unset it to check the certificate of ${endpoint}`);
+    return false;
+  }
+  if (!key) {
+    problems.push(`${name} is only for a local emulator, which needs COSMOS_KEY: set COSMOS_KEY or unset ${name}`);
+    return false;
+  }
+  return true;
 }
 
 /** Lets the Bot Framework Emulator's channel in, for local development only. */
@@ -284,7 +328,7 @@ export function describeConfig(config: Config): string {
   const d = config.directory;
   const store =
     d.kind === 'cosmos'
-      ? `Cosmos DB directory at ${d.endpoint} database ${d.database} (${d.key ? 'account key: local test server' : d.managedIdentityClientId ? `managed identity ${d.managedIdentityClientId}` : 'DefaultAzureCredential'})`
+      ? `Cosmos DB directory at ${d.endpoint} database ${d.database} (${d.key ? `account key: local test server${d.trustLocalCertificate ? ', its certificate trusted' : ''}` : d.managedIdentityClientId ? `managed identity ${d.managedIdentityClientId}` : 'DefaultAzureCredential'})`
       : d.dataDir
         ? `embedded directory from ${d.seedFile}, data in ${d.dataDir}`
         : `embedded directory from ${d.seedFile}, in memory only`;

@@ -1,7 +1,8 @@
 import type { Agent } from 'node:http';
+import https from 'node:https';
 import { CosmosClient, type CosmosClientOptions, type PluginConfig } from '@azure/cosmos';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import type { CosmosSettings } from '../../config';
+import { endpointHost, isLoopback, TRUST_LOCAL_CERTIFICATE_SETTING, type CosmosSettings } from '../../config';
 
 /**
  * What a test (or a local tool) may change about how the client connects. Production passes
@@ -37,7 +38,22 @@ export function credentialFor(settings: Pick<CosmosSettings, 'managedIdentityCli
     : new DefaultAzureCredential();
 }
 
-export function createCosmosClient(settings: CosmosSettings, overrides: CosmosConnectionOverrides = {}): CosmosClient {
+/**
+ * With trustLocalCertificate (config.ts allows it only outside production, for a loopback
+ * endpoint with a key): an agent that accepts the emulator's self-signed or expired certificate,
+ * for this client only, and no endpoint discovery (a local server has no regions).
+ */
+function localServerConnection(settings: CosmosSettings): CosmosConnectionOverrides {
+  if (!settings.trustLocalCertificate) return {};
+  const host = endpointHost(settings.endpoint);
+  if (host === undefined || !isLoopback(host) || !settings.key) {
+    throw new Error(`${TRUST_LOCAL_CERTIFICATE_SETTING} is only for a loopback endpoint with an account key (got ${settings.endpoint})`);
+  }
+  return { agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }), enableEndpointDiscovery: false };
+}
+
+export function createCosmosClient(settings: CosmosSettings, given: CosmosConnectionOverrides = {}): CosmosClient {
+  const overrides: CosmosConnectionOverrides = { ...localServerConnection(settings), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
   // `plugins` is read by the client but not yet part of its published options type.
   const options: CosmosClientOptions & { plugins?: PluginConfig[] } = {
     endpoint: settings.endpoint,

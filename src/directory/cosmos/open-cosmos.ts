@@ -1,4 +1,4 @@
-import type { CosmosSettings } from '../../config';
+import { endpointHost, isLoopback, TRUST_LOCAL_CERTIFICATE_SETTING, type CosmosSettings } from '../../config';
 import type { Stores } from '../stores';
 import { CosmosStateStorage } from './cosmos-state-storage';
 import { CosmosSetupError, openContainers } from './containers';
@@ -9,6 +9,23 @@ import { pointRead } from './point-read';
 
 export interface CosmosStoreOptions extends CosmosConnectionOverrides {
   readonly directory?: Partial<CosmosDirectoryOptions>;
+}
+
+/** What Node says when a server's TLS certificate cannot be trusted (expired, self-signed, unknown issuer). */
+const CERTIFICATE_PROBLEM = /certificate|self[- ]signed|CERT_|unable to verify/i;
+
+/**
+ * Why a TLS failure happened and what to do, since "certificate has expired" alone does not say
+ * that a local emulator's certificate is meant to be trusted by name.
+ */
+function certificateHint(settings: CosmosSettings, problem: string): string {
+  if (!CERTIFICATE_PROBLEM.test(problem)) return '';
+  const host = endpointHost(settings.endpoint);
+  if (settings.trustLocalCertificate) return '';
+  if (host !== undefined && isLoopback(host)) {
+    return `. The TLS certificate of the local server at ${settings.endpoint} is not trusted (local emulators and the stand-in use a self-signed one; the stand-in's expired in 2021): set ${TRUST_LOCAL_CERTIFICATE_SETTING}=true with COSMOS_KEY to trust it for Switchboard's Cosmos DB client only, or run npm run dev:cosmos`;
+  }
+  return `. The TLS certificate of ${settings.endpoint} could not be verified: check that COSMOS_ENDPOINT is the account's documents.azure.com endpoint and that no proxy intercepts TLS`;
 }
 
 /** Start-up may wait longer than a turn: the first request also fetches an Entra ID token. */
@@ -35,7 +52,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
   try {
     const signal = AbortSignal.timeout(STARTUP_DEADLINE_MS);
     const containers = await openContainers(client, settings.database, signal).catch((error: unknown) => {
-      if (error instanceof CosmosSetupError) throw new CosmosSetupError(error.problems.map((p) => `${settings.endpoint}: ${p}`));
+      if (error instanceof CosmosSetupError) throw new CosmosSetupError(error.problems.map((p) => `${settings.endpoint}: ${p}${certificateHint(settings, p)}`));
       throw error;
     });
     const catalog = await pointRead<CatalogDoc>(containers.lookups, CATALOG_ID, CATALOG_ID, signal);
