@@ -7,9 +7,10 @@ import type { ChangeOutcome, Directory, Page, PageRequest, ReadOptions, SearchHi
 import { CosmosAccountReads } from './account-reads';
 import { searchAccounts } from './account-search';
 import { childrenPage } from './children-pages';
-import type { CosmosContainers } from './containers';
 import { AdminRoster } from './admin-roster';
-import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AuditDoc, type CatalogDoc } from './documents';
+import { CONTAINER_SPECS, type CosmosContainers } from './containers';
+import { isAccountId } from './cosmos-ids';
+import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AccountDoc, type AuditDoc, type CatalogDoc } from './documents';
 import { pointRead, queryPartition } from './point-read';
 import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
 import { CosmosChangeWriter } from './change-writer';
@@ -95,6 +96,8 @@ export class CosmosDirectory implements Directory {
   private rosterStale = false;
   /** The last roster refresh failed (said once per run of failures). */
   private refreshFailing = false;
+  /** The last read of the catalogue found none: no directory is imported (warned once). */
+  private notImported = false;
   private readonly onClose: () => void;
   private readonly log: DirectoryLog;
   private readonly now: () => number;
@@ -202,17 +205,17 @@ export class CosmosDirectory implements Directory {
   async getAdmin(caller: Caller): Promise<Admin | undefined> {
     const stale = this.rosterProblem();
     if (stale) throw stale;
-    return this.read((signal) => this.admins.get(adminKey(caller), signal));
+    return (await this.read((signal) => this.admins.get(adminKey(caller), signal))) ?? this.nothingFound();
   }
 
   /** From the account cache, or with `fresh` one point read past it (which refreshes the cache). */
   async getAccount(id: string, options: ReadOptions = {}): Promise<Account | undefined> {
-    const doc = await this.read((signal) => this.reads.doc(id, signal, options.fresh === true));
+    const doc = await this.accountDoc(id, options.fresh === true);
     return doc && toAccount(doc);
   }
 
   async getPath(id: string): Promise<Account[] | undefined> {
-    const doc = await this.read((signal) => this.reads.doc(id, signal));
+    const doc = await this.accountDoc(id);
     return doc && [...doc.ancestors.map(ancestorAccount), toAccount(doc)];
   }
 
@@ -220,21 +223,41 @@ export class CosmosDirectory implements Directory {
     // The turn that asks has usually just read this account or one below it.
     const cached = this.reads.cachedSummary(id);
     if (cached) return cached;
-    const doc = await this.read((signal) => this.reads.doc(id, signal));
+    const doc = await this.accountDoc(id);
     return doc && summaryOf(doc);
+  }
+
+  /** An account's document; a miss is only an answer once the directory is known to be there. */
+  private async accountDoc(id: string, fresh = false): Promise<AccountDoc | undefined> {
+    // Text that cannot be an id costs nothing, and tells nothing about the directory.
+    if (!isAccountId(id)) return undefined;
+    return (await this.read((signal) => this.reads.doc(id, signal, fresh))) ?? this.nothingFound();
+  }
+
+  /**
+   * A lookup found nothing. In a directory that is there, that is the answer; in one that is
+   * not (never imported, or the database emptied or recreated under the running app), it is an
+   * outage, not a wrong name: one fresh read of the catalogue (which an import writes last)
+   * tells them apart, and the latter throws DirectoryUnavailableError.
+   */
+  private async nothingFound(): Promise<undefined> {
+    await this.read((signal) => this.catalogDoc(signal, true));
+    return undefined;
   }
 
   listChildren(parentId: string, page: PageRequest): Promise<Page<AccountSummary>> {
     return this.read((signal) => childrenPage(this.containers, this.reads, parentId, page, signal));
   }
 
-  search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    return this.read((signal) => searchAccounts(this.containers, this.reads, query, options, signal));
+  async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    const hits = await this.read((signal) => searchAccounts(this.containers, this.reads, query, options, signal));
+    if (hits.length === 0 && query.trim() !== '' && options.withinRootIds.length > 0 && options.limit > 0) await this.nothingFound();
+    return hits;
   }
 
   async listOffers(): Promise<Offer[]> {
     const catalog = await this.read((signal) => this.catalogDoc(signal));
-    return [...(catalog?.offers ?? [])];
+    return [...catalog.offers];
   }
 
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
@@ -264,8 +287,7 @@ export class CosmosDirectory implements Directory {
   async ping(): Promise<void> {
     const stale = this.rosterProblem();
     if (stale) throw stale;
-    const catalog = await this.read((signal) => this.catalogDoc(signal, true));
-    if (!catalog) throw new DirectoryUnavailableError(new DirectoryNotImportedError());
+    await this.read((signal) => this.catalogDoc(signal, true));
   }
 
   /** Stops the refresh and lets go of the client; a refresh in flight fails quietly, never delaying shutdown. */
@@ -274,17 +296,36 @@ export class CosmosDirectory implements Directory {
     this.onClose();
   }
 
-  /** The catalogue; undefined until a directory file is imported. */
-  private async catalogDoc(signal: AbortSignal, fresh = false): Promise<CatalogDoc | undefined> {
+  /**
+   * The catalogue, which an import writes last: without it there is no directory, and every
+   * call that needs it fails with DirectoryUnavailableError (reason "no directory imported"),
+   * warned once until a read finds it again.
+   */
+  private async catalogDoc(signal: AbortSignal, fresh = false): Promise<CatalogDoc> {
     const cached = fresh ? undefined : this.catalog.get('catalog');
     if (cached) return cached;
     const doc = await pointRead<CatalogDoc>(this.containers.lookups, CATALOG_ID, CATALOG_ID, signal);
-    if (doc) this.catalog.set('catalog', doc);
+    if (!doc) {
+      this.catalog.delete('catalog');
+      if (!this.notImported) {
+        this.notImported = true;
+        this.log.warn(
+          { container: CONTAINER_SPECS.lookups.id, item: CATALOG_ID },
+          'no directory in the Cosmos DB database (its offer catalogue is missing: never imported, or the database was emptied); answering "directory unavailable" until one is imported (npm run directory -- import <file>)',
+        );
+      }
+      throw new DirectoryUnavailableError(new DirectoryNotImportedError(), 'no directory imported');
+    }
+    if (this.notImported) {
+      this.notImported = false;
+      this.log.info({}, 'a directory is in the Cosmos DB database again; answering turns');
+    }
+    this.catalog.set('catalog', doc);
     return doc;
   }
 
   private async skus(signal: AbortSignal): Promise<ReadonlySet<string>> {
-    return new Set((await this.catalogDoc(signal))?.offers.map((o) => o.sku));
+    return new Set((await this.catalogDoc(signal)).offers.map((o) => o.sku));
   }
 }
 
