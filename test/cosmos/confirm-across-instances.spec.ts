@@ -1,4 +1,3 @@
-import type { CosmosClient } from '@azure/cosmos';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
 import { SubscriptionChanges } from '../../src/app/subscription-changes';
 import type { SubscriptionReviewView, SubscriptionsView } from '../../src/app/views';
@@ -6,7 +5,7 @@ import { CosmosDirectory } from '../../src/directory/cosmos/cosmos-directory';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 import type { Directory } from '../../src/directory/port';
 import { DEFAULT_PORTAL_TEMPLATES } from '../../src/domain/portals';
-import { cosmosDirectoryWith, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
+import { cosmosDirectoryWith, useCosmosStandIn } from '../support/cosmos-server';
 import { ALEX, DEMO_FILE, TENANT } from '../support/directories';
 
 /**
@@ -14,22 +13,13 @@ import { ALEX, DEMO_FILE, TENANT } from '../support/directories';
  * production). A change made through one instance may show late on the other when reading, but
  * never changes the answer of a write: the version a confirmation is checked against is read fresh.
  */
-let standIn: CosmosStandIn;
-const clients: CosmosClient[] = [];
-const directories: CosmosDirectory[] = [];
-beforeAll(async () => {
-  standIn = await startCosmosStandIn();
-});
-afterAll(async () => {
-  await Promise.all(directories.map((d) => d.close()));
-  clients.forEach((c) => c.dispose());
-  await standIn.close();
-});
+const suite = useCosmosStandIn();
+const { clients, directories } = suite;
 
 const alex = { tenantId: TENANT, aadObjectId: ALEX };
 
 async function twoInstances(): Promise<{ a: CosmosDirectory; b: CosmosDirectory }> {
-  const { directory: a, containers, client } = await cosmosDirectoryWith(standIn, readDirectoryFile(DEMO_FILE));
+  const { directory: a, containers, client } = await cosmosDirectoryWith(suite.standIn, readDirectoryFile(DEMO_FILE));
   const b = new CosmosDirectory(containers);
   clients.push(client);
   directories.push(a, b);

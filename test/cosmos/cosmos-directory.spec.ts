@@ -1,10 +1,9 @@
-import type { CosmosClient } from '@azure/cosmos';
 import { CosmosDirectory } from '../../src/directory/cosmos/cosmos-directory';
 import { importDirectory } from '../../src/directory/cosmos/directory-transfer';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { entry } from '../contract/directory-contract';
-import { cosmosDirectoryWith, RequestCounter, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
+import { cosmosDirectoryWith, RequestCounter, useCosmosStandIn } from '../support/cosmos-server';
 import { admin, DEMO_FILE, MEGAN, TENANT } from '../support/directories';
 import { createCosmosClient } from '../../src/directory/cosmos/cosmos-client';
 import { containersOf } from '../../src/directory/cosmos/containers';
@@ -13,17 +12,8 @@ import { containersOf } from '../../src/directory/cosmos/containers';
  * What the Cosmos DB adapter does beyond the shared contract: it keeps admins and account roots
  * in memory and must hear of a new import, and it answers the port's calls with few requests.
  */
-let standIn: CosmosStandIn;
-const clients: CosmosClient[] = [];
-const directories: CosmosDirectory[] = [];
-beforeAll(async () => {
-  standIn = await startCosmosStandIn();
-});
-afterAll(async () => {
-  await Promise.all(directories.map((d) => d.close()));
-  clients.forEach((c) => c.dispose());
-  await standIn.close();
-});
+const suite = useCosmosStandIn();
+const { clients, directories } = suite;
 
 const demo = (): DirectoryDocument => readDirectoryFile(DEMO_FILE);
 const ZED = '00000000-0000-0000-0000-0000000000077';
@@ -34,7 +24,7 @@ describe('a new import reaches a running directory', () => {
   let directory: CosmosDirectory;
   let reimport: (doc: DirectoryDocument) => Promise<void>;
   beforeEach(async () => {
-    const opened = await cosmosDirectoryWith(standIn, demo(), { refreshMs: REFRESH_MS, accountTtlMs: 0 });
+    const opened = await cosmosDirectoryWith(suite.standIn, demo(), { refreshMs: REFRESH_MS, accountTtlMs: 0 });
     clients.push(opened.client);
     directory = opened.directory;
     directories.push(directory);
@@ -82,8 +72,8 @@ describe('requests per directory call', () => {
   let directory: CosmosDirectory;
   const counter = new RequestCounter();
   beforeAll(async () => {
-    const { database } = await cosmosDirectoryWith(standIn, demo());
-    const client = createCosmosClient(standIn.settings(database), standIn.options({ plugins: [counter.plugin] }));
+    const { database } = await cosmosDirectoryWith(suite.standIn, demo());
+    const client = createCosmosClient(suite.standIn.settings(database), suite.standIn.options({ plugins: [counter.plugin] }));
     clients.push(client);
     directory = new CosmosDirectory(containersOf(client.database(database)), { accountTtlMs: 0, treeTtlMs: 0 });
     directories.push(directory);
@@ -122,7 +112,7 @@ describe('requests per directory call', () => {
 
 describe('paths', () => {
   it("gives ancestors their tree data but not their subscriptions, so a change built on one is refused", async () => {
-    const { directory, client } = await cosmosDirectoryWith(standIn, demo());
+    const { directory, client } = await cosmosDirectoryWith(suite.standIn, demo());
     clients.push(client);
     directories.push(directory);
     const [, tailspin] = (await directory.getPath('kestrel-print'))!;

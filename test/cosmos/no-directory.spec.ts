@@ -1,4 +1,3 @@
-import type { CosmosClient } from '@azure/cosmos';
 import { AdminAccess } from '../../src/app/access';
 import { createContainers } from '../../src/directory/cosmos/containers';
 import { CosmosDirectory, type DirectoryLog } from '../../src/directory/cosmos/cosmos-directory';
@@ -7,7 +6,7 @@ import { readDirectoryFile } from '../../src/directory/directory-file';
 import { AccountNotFoundError, DirectoryUnavailableError } from '../../src/domain/errors';
 import { setCosmosTestOptions } from '../../src/directory/cosmos/open-cosmos';
 import { BotClient, textOf } from '../support/bot-client';
-import { createDatabase, STAND_IN_KEY, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
+import { createDatabase, STAND_IN_KEY, useCosmosStandIn } from '../support/cosmos-server';
 import { ALEX, DEMO_FILE, TENANT } from '../support/directories';
 import { startLoggedServer } from '../support/logged-server';
 
@@ -16,17 +15,8 @@ import { startLoggedServer } from '../support/logged-server';
  * never imported) is an outage, not a wrong name: lookups answer "directory unavailable" and
  * log why, while a real missing account in a directory that is there still reads as not found.
  */
-let standIn: CosmosStandIn;
-const clients: CosmosClient[] = [];
-const directories: CosmosDirectory[] = [];
-beforeAll(async () => {
-  standIn = await startCosmosStandIn();
-});
-afterAll(async () => {
-  await Promise.all(directories.map((d) => d.close()));
-  clients.forEach((c) => c.dispose());
-  await standIn.close();
-});
+const suite = useCosmosStandIn();
+const { clients, directories } = suite;
 
 const alex = { tenantId: TENANT, aadObjectId: ALEX };
 
@@ -37,7 +27,7 @@ function recordingLog(): DirectoryLog & { lines: { level: string; fields: object
 
 /** A running directory over the demo, with its admins loaded; `empty()` recreates the database under it. */
 async function running(): Promise<{ directory: CosmosDirectory; log: ReturnType<typeof recordingLog>; empty: () => Promise<void>; refill: () => Promise<void> }> {
-  const { client, containers, database } = await createDatabase(standIn);
+  const { client, containers, database } = await createDatabase(suite.standIn);
   clients.push(client);
   await importDirectory(containers, readDirectoryFile(DEMO_FILE), () => undefined);
   const log = recordingLog();
@@ -90,11 +80,11 @@ describe('a directory that is not there', () => {
   });
 
   it('over HTTP: the "directory unavailable" card, /readyz and the log say why', async () => {
-    const { client, containers, database } = await createDatabase(standIn);
+    const { client, containers, database } = await createDatabase(suite.standIn);
     clients.push(client);
     await importDirectory(containers, readDirectoryFile(DEMO_FILE), () => undefined);
-    setCosmosTestOptions(standIn.options());
-    const logged = await startLoggedServer({ DIRECTORY: 'cosmos', COSMOS_ENDPOINT: standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database });
+    setCosmosTestOptions(suite.standIn.options());
+    const logged = await startLoggedServer({ DIRECTORY: 'cosmos', COSMOS_ENDPOINT: suite.standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database });
     const bot = BotClient.attach(logged.server);
     const say = async (text: string): Promise<string> => textOf((await bot.say({ aadObjectId: ALEX }, text))[0]!);
     try {

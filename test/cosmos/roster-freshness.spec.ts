@@ -1,4 +1,3 @@
-import type { CosmosClient } from '@azure/cosmos';
 import { containersOf, type CosmosContainers } from '../../src/directory/cosmos/containers';
 import { createCosmosClient } from '../../src/directory/cosmos/cosmos-client';
 import { CosmosDirectory, type DirectoryLog } from '../../src/directory/cosmos/cosmos-directory';
@@ -8,7 +7,7 @@ import { setCosmosTestOptions } from '../../src/directory/cosmos/open-cosmos';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
 import { BotClient, textOf } from '../support/bot-client';
-import { cosmosDirectoryWith, FaultInjector, STAND_IN_KEY, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
+import { cosmosDirectoryWith, FaultInjector, STAND_IN_KEY, useCosmosStandIn } from '../support/cosmos-server';
 import { ALEX, DEMO_FILE, MEGAN, TENANT } from '../support/directories';
 import { startLoggedServer } from '../support/logged-server';
 
@@ -21,20 +20,12 @@ import { startLoggedServer } from '../support/logged-server';
 const alex = { tenantId: TENANT, aadObjectId: ALEX };
 const megan = { tenantId: TENANT, aadObjectId: MEGAN };
 
-let standIn: CosmosStandIn;
-const clients: CosmosClient[] = [];
-beforeAll(async () => {
-  standIn = await startCosmosStandIn();
-});
-afterAll(async () => {
-  setCosmosTestOptions(undefined);
-  clients.forEach((c) => c.dispose());
-  await standIn.close();
-});
+const suite = useCosmosStandIn();
+const { clients } = suite;
 
 /** A database holding the demo directory, and containers of a client of its own (no faults) to edit it with. */
 async function demoDatabase(): Promise<{ database: string; editor: CosmosContainers }> {
-  const { database, client } = await cosmosDirectoryWith(standIn, readDirectoryFile(DEMO_FILE));
+  const { database, client } = await cosmosDirectoryWith(suite.standIn, readDirectoryFile(DEMO_FILE));
   clients.push(client);
   return { database, editor: containersOf(client.database(database)) };
 }
@@ -66,7 +57,7 @@ describe('the admin roster while its refresh query fails', () => {
   it('authorizes from memory only within rosterMaxAgeMs of the last successful refresh, then refuses and recovers on its own', async () => {
     const { database, editor } = await demoDatabase();
     const faults = new FaultInjector();
-    const client = createCosmosClient(standIn.settings(database), standIn.options({ plugins: [faults.plugin] }));
+    const client = createCosmosClient(suite.standIn.settings(database), suite.standIn.options({ plugins: [faults.plugin] }));
     clients.push(client);
     let clock = 1_000_000;
     const log = recordingLog();
@@ -113,8 +104,8 @@ describe('the admin roster while its refresh query fails', () => {
     const POLL_MS = 50;
     const { database, editor } = await demoDatabase();
     const faults = new FaultInjector();
-    setCosmosTestOptions(standIn.options({ plugins: [faults.plugin] }));
-    const logged = await startLoggedServer({ DIRECTORY: 'cosmos', COSMOS_ENDPOINT: standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database, COSMOS_ROSTER_MAX_AGE_MS: String(BOUND_MS) });
+    setCosmosTestOptions(suite.standIn.options({ plugins: [faults.plugin] }));
+    const logged = await startLoggedServer({ DIRECTORY: 'cosmos', COSMOS_ENDPOINT: suite.standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database, COSMOS_ROSTER_MAX_AGE_MS: String(BOUND_MS) });
     const bot = BotClient.attach(logged.server);
     const say = async (text: string): Promise<string> => textOf((await bot.say(alex, text))[0]!);
     /** Says "where am i" until `done` holds for the reply, for at most `withinMs`; when it was sent and what came back. */

@@ -1,4 +1,3 @@
-import type { CosmosClient } from '@azure/cosmos';
 import { loadConfig } from '../../src/config';
 import { containersOf, type CosmosContainers } from '../../src/directory/cosmos/containers';
 import { createCosmosClient } from '../../src/directory/cosmos/cosmos-client';
@@ -11,7 +10,7 @@ import { CosmosStateStorage } from '../../src/directory/cosmos/cosmos-state-stor
 import { CallPolicy } from '../../src/directory/cosmos/resilience';
 import { entry, subs } from '../contract/directory-contract';
 import { BotClient, textOf } from '../support/bot-client';
-import { cosmosDirectoryWith, FaultInjector, OutageProxy, STAND_IN_KEY, startCosmosStandIn, type CosmosStandIn } from '../support/cosmos-server';
+import { cosmosDirectoryWith, FaultInjector, OutageProxy, STAND_IN_KEY, useCosmosStandIn } from '../support/cosmos-server';
 import { ALEX, DEMO_FILE, TENANT, wideDirectory } from '../support/directories';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 
@@ -19,16 +18,8 @@ import { readDirectoryFile } from '../../src/directory/directory-file';
 const ISSUE_LIMIT_MS = 5000;
 const alex = { aadObjectId: ALEX };
 
-let standIn: CosmosStandIn;
-const clients: CosmosClient[] = [];
-beforeAll(async () => {
-  standIn = await startCosmosStandIn();
-});
-afterAll(async () => {
-  setCosmosTestOptions(undefined);
-  clients.forEach((c) => c.dispose());
-  await standIn.close();
-});
+const suite = useCosmosStandIn();
+const { clients } = suite;
 
 /** Resolves to the error `call` rejected with and how long it took. */
 async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
@@ -51,9 +42,9 @@ describe('when Cosmos DB cannot be reached', () => {
   const COOL_DOWN_MS = 600;
 
   beforeAll(async () => {
-    const { database } = await cosmosDirectoryWith(standIn, readDirectoryFile(DEMO_FILE));
-    proxy = await OutageProxy.start(standIn.port);
-    const client = createCosmosClient(standIn.settings(database, `https://127.0.0.1:${proxy.port}`), standIn.options());
+    const { database } = await cosmosDirectoryWith(suite.standIn, readDirectoryFile(DEMO_FILE));
+    proxy = await OutageProxy.start(suite.standIn.port);
+    const client = createCosmosClient(suite.standIn.settings(database, `https://127.0.0.1:${proxy.port}`), suite.standIn.options());
     clients.push(client);
     const containers = containersOf(client.database(database));
     const noCaches: Partial<CosmosDirectoryOptions> = { accountTtlMs: 0, treeTtlMs: 0, catalogTtlMs: 0, refreshMs: 0 };
@@ -114,9 +105,9 @@ describe('when Cosmos DB throttles or fails a request', () => {
 
   beforeEach(async () => {
     faults.reset();
-    const opened = await cosmosDirectoryWith(standIn, wideDirectory(3));
+    const opened = await cosmosDirectoryWith(suite.standIn, wideDirectory(3));
     clients.push(opened.client);
-    const client = createCosmosClient(standIn.settings(opened.database), standIn.options({ plugins: [faults.plugin] }));
+    const client = createCosmosClient(suite.standIn.settings(opened.database), suite.standIn.options({ plugins: [faults.plugin] }));
     clients.push(client);
     containers = containersOf(client.database(opened.database));
     directory = new CosmosDirectory(containers, { accountTtlMs: 0 });
@@ -166,9 +157,9 @@ describe('when Cosmos DB throttles or fails a request', () => {
 describe('the bot, over real HTTP, while Cosmos DB is down', () => {
   // A failed state read is answered by the Teams edge with the 'unavailable' card.
   it("shows the 'directory is unavailable' card quickly, then where the admin is once it is back", async () => {
-    const { database } = await cosmosDirectoryWith(standIn, readDirectoryFile(DEMO_FILE));
-    const proxy = await OutageProxy.start(standIn.port);
-    setCosmosTestOptions(standIn.options({ directory: { coolDownMs: 500 } }));
+    const { database } = await cosmosDirectoryWith(suite.standIn, readDirectoryFile(DEMO_FILE));
+    const proxy = await OutageProxy.start(suite.standIn.port);
+    setCosmosTestOptions(suite.standIn.options({ directory: { coolDownMs: 500 } }));
     const endpoint = `https://127.0.0.1:${proxy.port}`;
     const server = await startServer(loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database }));
     const bot = BotClient.attach(server);

@@ -9,7 +9,7 @@ import { createContainers, type CosmosContainers } from '../../src/directory/cos
 import { createCosmosClient } from '../../src/directory/cosmos/cosmos-client';
 import { CosmosDirectory, type CosmosDirectoryOptions } from '../../src/directory/cosmos/cosmos-directory';
 import { importDirectory } from '../../src/directory/cosmos/directory-transfer';
-import type { CosmosStoreOptions } from '../../src/directory/cosmos/open-cosmos';
+import { setCosmosTestOptions, type CosmosStoreOptions } from '../../src/directory/cosmos/open-cosmos';
 
 /** Any base64 string will do: the stand-in does not check signatures. */
 export const STAND_IN_KEY = Buffer.from('switchboard stand-in key').toString('base64');
@@ -211,4 +211,34 @@ export async function cosmosDirectoryWith(
   const { client, containers, database } = await createDatabase(standIn);
   await importDirectory(containers, doc, () => undefined);
   return { directory: new CosmosDirectory(containers, options), containers, client, database };
+}
+
+export interface StandInSuite {
+  /** The file's stand-in (set before its first test). */
+  readonly standIn: CosmosStandIn;
+  /** Clients and directories a test opened: disposed and closed after the file's tests. */
+  readonly clients: CosmosClient[];
+  readonly directories: CosmosDirectory[];
+}
+
+/**
+ * One stand-in for a test file: started before its tests; afterwards every directory and client
+ * the tests registered is closed, the test connection options are reset, and the stand-in stops.
+ */
+export function useCosmosStandIn(): StandInSuite {
+  const suite: { standIn: CosmosStandIn; clients: CosmosClient[]; directories: CosmosDirectory[] } = {
+    standIn: undefined as unknown as CosmosStandIn,
+    clients: [],
+    directories: [],
+  };
+  beforeAll(async () => {
+    suite.standIn = await startCosmosStandIn();
+  });
+  afterAll(async () => {
+    setCosmosTestOptions(undefined);
+    await Promise.all(suite.directories.map((d) => d.close()));
+    suite.clients.forEach((c) => c.dispose());
+    await suite.standIn?.close();
+  });
+  return suite;
 }
