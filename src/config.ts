@@ -229,7 +229,7 @@ export function endpointHost(endpoint: string): string | undefined {
   }
 }
 
-function trustLocalCertificateSetting(raw: string | undefined, endpoint: string, key: string | undefined, production: boolean, problems: string[]): boolean {
+export function trustLocalCertificateSetting(raw: string | undefined, endpoint: string, key: string | undefined, production: boolean, problems: string[]): boolean {
   if (raw === undefined) return false;
   const name = TRUST_LOCAL_CERTIFICATE_SETTING;
   if (raw !== 'true') {
@@ -302,7 +302,7 @@ function botCredentials(
   return { appId, appType, tenantId, appPassword, openIdMetadataUrl, tokenIssuer };
 }
 
-function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {
+export function integer(raw: string, name: string, min: number, max: number, problems: string[]): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < min || n > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);

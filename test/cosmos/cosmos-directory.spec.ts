@@ -29,7 +29,9 @@ describe('a new import reaches a running directory', () => {
     directory = opened.directory;
     directories.push(directory);
     await directory.warmUp();
-    reimport = (doc) => importDirectory(opened.containers, doc, () => undefined);
+    reimport = async (doc) => {
+      await importDirectory(opened.containers, doc, () => undefined);
+    };
   });
 
   it('takes away the access of an admin the new file no longer has, within the refresh interval', async () => {

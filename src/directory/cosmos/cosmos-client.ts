@@ -17,6 +17,10 @@ export interface CosmosConnectionOverrides {
   readonly enableEndpointDiscovery?: boolean;
   /** An Entra ID credential to use instead of the one the settings choose (tests). */
   readonly credential?: TokenCredential;
+  /** Instead of REQUEST_TIMEOUT_MS: the directory CLI moves many documents a request, outside any turn. */
+  readonly requestTimeoutMs?: number;
+  /** Instead of THROTTLE_RETRY: the directory CLI can wait out throttling. */
+  readonly throttleRetry?: { readonly maxRetryAttemptCount: number; readonly maxWaitTimeInSeconds: number };
 }
 
 /**
@@ -60,9 +64,9 @@ export function createCosmosClient(settings: CosmosSettings, given: CosmosConnec
     // An account key only when configured, which config.ts refuses in production.
     ...(settings.key ? { key: settings.key } : { aadCredentials: overrides.credential ?? credentialFor(settings) }),
     connectionPolicy: {
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: overrides.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
       enableEndpointDiscovery: overrides.enableEndpointDiscovery ?? true,
-      retryOptions: { ...THROTTLE_RETRY },
+      retryOptions: { ...(overrides.throttleRetry ?? THROTTLE_RETRY) },
     },
     userAgentSuffix: 'switchboard',
     ...(overrides.agent ? { agent: overrides.agent } : {}),

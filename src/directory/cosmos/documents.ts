@@ -101,6 +101,11 @@ export interface CatalogDoc {
   readonly offers: readonly Offer[];
   /** Every tree's root, so an export can visit each account partition with a partition-scoped query. */
   readonly rootIds: readonly string[];
+  /**
+   * Fingerprint of everything the completed import wrote (every document's content hash): a
+   * re-import that finds it equal, and nothing else to write, leaves the catalogue alone.
+   */
+  readonly importHash?: string;
 }
 
 export const CATALOG_ID = 'catalog';
@@ -180,9 +185,13 @@ export function summaryOf(doc: Pick<AccountDoc, 'id' | 'name' | 'kind' | 'parent
   };
 }
 
-/** Strips the service's system properties before a document is written back. */
+/**
+ * Strips the service's system properties before a document is written back, and the import's
+ * content hash: a document rewritten from here no longer holds what the import wrote, so the
+ * next import must not take it for unchanged (see content-hash.ts).
+ */
 export function withoutSystemProperties<T extends object>(doc: T): T {
-  const { _etag, _rid, _self, _ts, _attachments, ...rest } = doc as T & Record<'_etag' | '_rid' | '_self' | '_ts' | '_attachments', unknown>;
+  const { _etag, _rid, _self, _ts, _attachments, importHash, ...rest } = doc as T & Record<'_etag' | '_rid' | '_self' | '_ts' | '_attachments' | 'importHash', unknown>;
   return rest as T;
 }
 

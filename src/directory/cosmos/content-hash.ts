@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The import stamps each document it writes with a hash of its content, so that the next import
+ * can tell, from a scan of ids and hashes alone, which documents already hold what the file
+ * wants. Anything else that rewrites a document drops the stamp (withoutSystemProperties), so
+ * a document changed since the import is never mistaken for an unchanged one.
+ */
+export const IMPORT_HASH_FIELD = 'importHash';
+
+/** Marks a document the import retired (an admin the file no longer has): already done, not redone. */
+export const RETIRED_PREFIX = 'retired:';
+
+/** JSON with every object's keys sorted: equal content gives equal text, whatever the key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url');
+}
+
+/** The document as the import writes it: its content, and the hash of that content. */
+export function stamped<T extends object>(doc: T): T & { importHash: string } {
+  const { [IMPORT_HASH_FIELD]: _previous, ...content } = doc as T & { importHash?: string };
+  return { ...(content as T), importHash: contentHash(content) };
+}
