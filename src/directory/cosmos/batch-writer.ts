@@ -46,13 +46,25 @@ function chunksByPartition(writes: readonly PartitionWrite[]): PartitionWrite[][
   return chunks;
 }
 
-/** Runs `work` over `items` with at most `parallel` in flight. */
+/**
+ * Runs `work` over `items` with at most `parallel` in flight. After a failure no new item is
+ * started, and the first failure is reported once those in flight have settled, so nothing is
+ * still writing when the caller (the CLI) gives up and closes its client.
+ */
 export async function inParallel<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length && !failure) {
+      try {
+        await work(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 const succeeded = (op: OperationResponse, input: OperationInput): boolean =>

@@ -30,7 +30,10 @@ export interface AccountDoc {
   readonly type: 'account';
   /** Partition key: the id of the tree's root, so a tree's listings and searches stay in one partition. */
   readonly rootId: string;
-  /** Position in the imported file, so an export writes accounts back in the same order. */
+  /**
+   * Orders accounts as the imported file does, so an export writes them back in the same order.
+   * Not necessarily 0..n-1: a re-import keeps the positions it can (stable-ordinals.ts).
+   */
   readonly ordinal: number;
   readonly name: string;
   readonly parentId: string | null;

@@ -4,6 +4,7 @@ import type { CosmosContainers } from './containers';
 import { asJson, withoutSystemProperties, type CatalogDoc } from './documents';
 import { partitionKeyOf, partitionProperty, type ImportedDoc, type ImportedKind } from './imported-kinds';
 import { scanPartition } from './partition-scan';
+import { stableOrdinals } from './stable-ordinals';
 import { pointRead } from './point-read';
 import type { TransferCalls } from './transfer-calls';
 
@@ -12,6 +13,7 @@ interface HeldRow {
   readonly id: string;
   readonly type: string;
   readonly importHash?: string;
+  readonly ordinal?: number;
 }
 
 interface KindPlan {
@@ -52,7 +54,7 @@ export async function planImport(containers: CosmosContainers, kinds: readonly I
     const rows = new Map<string, HeldRow>();
     const property = partitionProperty(container);
     const query = {
-      query: `SELECT c.id, c.type, c.importHash FROM c WHERE c.${property} = @pk AND ARRAY_CONTAINS(@types, c.type)`,
+      query: `SELECT c.id, c.type, c.importHash, c.ordinal FROM c WHERE c.${property} = @pk AND ARRAY_CONTAINS(@types, c.type)`,
       parameters: [{ name: '@types', value: here.map((k) => k.type) }],
     };
     await inParallel([...partitions], PARALLEL_BATCHES, (partitionKey) =>
@@ -70,10 +72,11 @@ export async function planImport(containers: CosmosContainers, kinds: readonly I
     const rows = held.get(kind.container)!;
     const wanted = new Set<string>();
     const writes: ImportedDoc[] = [];
-    for (const doc of kind.docs) {
-      const partitionKey = partitionKeyOf(kind.container, doc);
-      const key = keyOf(partitionKey, doc.id);
-      const stampedDoc = stamped(doc);
+    const keys = kind.docs.map((doc) => keyOf(partitionKeyOf(kind.container, doc), doc.id));
+    const ordinals = kind.ordered ? stableOrdinals(keys.map((key) => rows.get(key)?.ordinal)) : undefined;
+    for (const [i, doc] of kind.docs.entries()) {
+      const key = keys[i]!;
+      const stampedDoc = stamped(ordinals ? { ...doc, ordinal: ordinals[i] } : doc);
       wanted.add(key);
       fingerprintLines.push(`${kind.container}\u0000${key}\u0000${stampedDoc.importHash}`);
       if (rows.get(key)?.importHash === stampedDoc.importHash) unchanged++;

@@ -25,6 +25,8 @@ export interface ImportedKind {
   readonly obsolete: ObsoletePolicy;
   /** Partitions where documents of this kind may be besides those of `docs` (a tree the file no longer has). */
   readonly alsoIn: readonly string[];
+  /** The documents carry their position in the file (`ordinal`): kept where the order allows (stable-ordinals.ts). */
+  readonly ordered?: boolean;
 }
 
 /**
@@ -35,10 +37,10 @@ export interface ImportedKind {
 export function importedKinds(docs: DirectoryDocuments, previous: CatalogDoc | undefined): readonly ImportedKind[] {
   const previousTrees = previous?.rootIds ?? [];
   return [
-    { type: 'account', container: 'accounts', label: 'accounts', docs: docs.accounts, obsolete: 'delete', alsoIn: previousTrees },
+    { type: 'account', container: 'accounts', label: 'accounts', docs: docs.accounts, obsolete: 'delete', alsoIn: previousTrees, ordered: true },
     { type: 'audit', container: 'accounts', label: 'audit entries', docs: docs.audit, obsolete: 'keep', alsoIn: previousTrees },
     { type: 'locator', container: 'lookups', label: 'account locators', docs: docs.locators, obsolete: 'delete', alsoIn: [LOCATOR_PARTITION] },
-    { type: 'admin', container: 'lookups', label: 'admins', docs: docs.admins, obsolete: { retire: (doc) => ({ ...(doc as AdminDoc), removed: true }) }, alsoIn: [ADMIN_PARTITION] },
+    { type: 'admin', container: 'lookups', label: 'admins', docs: docs.admins, obsolete: { retire: (doc) => ({ ...(doc as AdminDoc), removed: true }) }, alsoIn: [ADMIN_PARTITION], ordered: true },
   ];
 }
 
