@@ -16,9 +16,12 @@ export interface Person {
  * A client that talks to the real server over HTTP the way Teams does, asking for the bot's
  * replies in the response body (deliveryMode expectReplies).
  */
+/** What a client needs of a server: where it is, and how to stop it (a no-op for one the client did not start). */
+type Reachable = Pick<RunningServer, 'url' | 'close'>;
+
 export class BotClient {
   private constructor(
-    readonly server: RunningServer,
+    readonly server: Reachable,
     readonly conversationId: string,
   ) {}
 
@@ -30,6 +33,11 @@ export class BotClient {
   /** A client for a server the test started itself. */
   static attach(server: RunningServer): BotClient {
     return new BotClient(server, `conv-${randomUUID()}`);
+  }
+
+  /** A client for a server running elsewhere (another process); close() leaves it running. */
+  static at(url: string): BotClient {
+    return new BotClient({ url, close: async () => undefined }, `conv-${randomUUID()}`);
   }
 
   /** Another conversation against the same server. */

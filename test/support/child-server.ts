@@ -6,10 +6,13 @@ import { projectPath } from '../../src/project-path';
 export interface ChildServer {
   readonly url: string;
   readonly process: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far (its log), for assertions and failure messages. */
+  output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+/** `startupMs`: how long it may take to listen (several processes starting at once on a loaded machine take longer). */
+export async function startChildServer(env: Record<string, string>, startupMs = 15_000): Promise<ChildServer> {
   const entry = projectPath('dist', 'src', 'server.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build (npm test does) before this test`);
   const child = spawn(process.execPath, ['--no-deprecation', entry], {
@@ -18,11 +21,16 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never left running behind a failed test
+      reject(new Error(`server did not start in ${startupMs / 1000} s:\n${output}`));
+    }, startupMs);
+    let listening = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^/\s]+)\/api\/messages/.exec(output);
+      const match = listening ? null : /listening on (http:\/\/[^/\s]+)\/api\/messages/.exec(output);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1]!);
       }
@@ -37,6 +45,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   return {
     url,
     process: child,
+    output: () => output,
     kill(signal: NodeJS.Signals = 'SIGKILL') {
       return new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
