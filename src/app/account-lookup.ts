@@ -1,3 +1,4 @@
+import { formatCount } from '../domain/numbers';
 import type { Admin, Caller } from '../domain/admins';
 import { brandShown, type Account } from '../domain/accounts';
 import { breadcrumb, breadcrumbText, scopeRootOn } from '../domain/navigation';
@@ -75,6 +76,7 @@ export class AccountLookup {
       brandName: brandShown(path).name,
       breadcrumbText: breadcrumbText(breadcrumb(path, scopeRootOn(admin, path)!)),
       childCount,
+      childCountText: formatCount(childCount),
       portals: portalLinks(account, capabilitiesOn(admin, path), this.portals),
     };
   }

@@ -2,12 +2,14 @@ import { brandShown, KIND_LABELS, type Account, type AccountKind } from '../doma
 import type { Admin, Caller } from '../domain/admins';
 import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, parentWithinScope, scopeRootIds, scopeRootOn, type Position } from '../domain/navigation';
-import { capabilitiesOn, isInScope, mayOpen, type Capabilities } from '../domain/permissions';
+import { formatCount } from '../domain/numbers';
+import { capabilitiesOn, grantedRolesOn, isInScope, mayOpen, type Capabilities } from '../domain/permissions';
 import { portalLinks, type PortalTemplates } from '../domain/portals';
 import { ROLE_LABELS } from '../domain/roles';
 import { foldName } from '../domain/search';
 import type { Directory, SearchHit } from '../directory/port';
 import { AdminAccess, MAX_REFERENCE, positionOf, type Here } from './access';
+import { choiceLabel, switchView } from './switch-view';
 import type { AccountRef, PortalView, ScopeChoice, SearchView, SwitchView, TreeView, WhereAmIView } from './views';
 
 export interface NavigatorOptions {
@@ -87,6 +89,8 @@ export class Navigator {
     const crumbs = breadcrumb(path, scopeRootId);
     const parent = parentWithinScope(path, scopeRootId);
     const summary = await this.directory.getSummary(account.id);
+    const childCount = summary?.childCount ?? 0;
+    const granted = grantedRolesOn(admin, path);
     return {
       position: positionOf(here),
       view: {
@@ -95,10 +99,12 @@ export class Navigator {
         account: refOf(account),
         breadcrumb: crumbs.map(refOf),
         breadcrumbText: breadcrumbText(crumbs),
-        roles: caps.roles.map((r) => ROLE_LABELS[r]),
+        roles: granted.map((r) => ROLE_LABELS[r]),
+        impliedRoles: caps.roles.filter((r) => !granted.includes(r)).map((r) => ROLE_LABELS[r]),
         ...(parent ? { parent: refOf(parent) } : {}),
         atScopeRoot: !parent,
-        childCount: summary?.childCount ?? 0,
+        childCount,
+        childCountText: formatCount(childCount),
         canBrowse: caps.browse,
         canViewSubscriptions: caps.viewSubscriptions,
         portals: portalLinks(account, caps, this.options.portals),
@@ -168,9 +174,15 @@ export class Navigator {
         ...refOf(child),
         childCount: child.childCount,
         descendantCount: child.descendantCount,
+        descendantCountText: formatCount(child.descendantCount),
         portals: portalLinks(child, caps, this.options.portals),
       };
     });
+    const total = page.total;
+    const firstIndex = total === 0 ? 0 : page.offset + 1;
+    const lastIndex = page.offset + rows.length;
+    const pageNumber = Math.floor(page.offset / pageSize) + 1;
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
     return {
       position: positionOf(here),
       view: {
@@ -178,11 +190,12 @@ export class Navigator {
         parent: refOf(here.account),
         breadcrumbText: breadcrumbText(breadcrumb(here.path, here.scopeRootId)),
         rows,
-        total: page.total,
-        firstIndex: page.total === 0 ? 0 : page.offset + 1,
-        lastIndex: page.offset + rows.length,
-        pageNumber: Math.floor(page.offset / pageSize) + 1,
-        pageCount: Math.max(1, Math.ceil(page.total / pageSize)),
+        total,
+        firstIndex,
+        lastIndex,
+        pageNumber,
+        pageCount,
+        showing: `Showing ${formatCount(firstIndex)}–${formatCount(lastIndex)} of ${formatCount(total)} · page ${formatCount(pageNumber)} of ${formatCount(pageCount)}`,
         ...(page.next !== undefined ? { next: page.next } : {}),
         ...(page.previous !== undefined ? { previous: page.previous } : {}),
       },
@@ -244,17 +257,7 @@ export class Navigator {
     const here = await this.access.here(caller, position);
     const all = await this.scopeChoices(here.admin, here.scopeRootId);
     const wanted = filter ? all.filter((c) => foldName(`${c.title} ${c.pathText}`).includes(foldName(filter))) : all;
-    const typeahead = all.length > this.options.staticChoiceLimit;
-    return {
-      position: positionOf(here),
-      view: {
-        view: 'switchAccount',
-        current: refOf(here.account),
-        choices: wanted.slice(0, this.options.staticChoiceLimit),
-        typeahead,
-        total: all.length,
-      },
-    };
+    return { position: positionOf(here), view: switchView(refOf(here.account), all, wanted, this.options.staticChoiceLimit) };
   }
 
   /**
@@ -273,6 +276,7 @@ export class Navigator {
         brandName: brandShown(path).name,
         pathText: breadcrumbText(breadcrumb(path, scopeRootOn(admin, path)!)),
         current: id === currentRootId,
+        label: choiceLabel(account.name, brandShown(path).name),
       });
     }
     return choices;

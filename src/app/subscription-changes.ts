@@ -3,6 +3,7 @@ import { adminKey, sameAdmin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
 import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, isWithinBreadcrumb, type Position } from '../domain/navigation';
+import { formatCount } from '../domain/numbers';
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
 import type { Directory } from '../directory/port';
@@ -140,7 +141,7 @@ export class SubscriptionChanges {
         entries: entries.map((e) => ({
           at: formatTime(e.at),
           by: e.actor.name,
-          summary: e.lines.map((l) => `${bySku.get(l.sku)?.name ?? l.sku} (${l.sku}) ${l.oldQuantity} → ${l.newQuantity}`).join('; '),
+          summary: e.lines.map((l) => `${bySku.get(l.sku)?.name ?? l.sku} (${l.sku}) ${formatCount(l.oldQuantity)} → ${formatCount(l.newQuantity)}`).join('; '),
           difference: `${formatDifference(e.monthlyDifferenceMinor, e.currency)} a month`,
         })),
       },
@@ -232,7 +233,9 @@ export class SubscriptionChanges {
         trial: offer.trial,
         quantity: entered[offer.sku] !== undefined && Number.isSafeInteger(shown) && shown >= 0 ? shown : quantity,
         currentQuantity: quantity,
+        currentQuantityText: formatCount(quantity),
         assigned,
+        assignedText: formatCount(assigned),
         unitPrice: formatMoney(costMinor(offer, 1), currency),
         monthlyCost: formatMoney(costMinor(offer, quantity), currency),
         ...(problem ? { problem } : {}),
@@ -259,6 +262,8 @@ export class SubscriptionChanges {
         total: formatMoney(total, currency),
         version: here.account.version,
         maxQuantity: this.options.maxQuantity,
+        maxQuantityText: formatCount(this.options.maxQuantity),
+        purchaseOpen: purchasable.some((l) => l.problem !== undefined || (entered[l.sku] !== undefined && entered[l.sku] !== '0')),
         ...(banner ? { banner } : {}),
         problemCount: extra.problems?.length ?? 0,
       },
@@ -299,6 +304,8 @@ function changeLine(sku: string, name: string, oldQuantity: number, newQuantity:
     name,
     oldQuantity,
     newQuantity,
+    oldQuantityText: formatCount(oldQuantity),
+    newQuantityText: formatCount(newQuantity),
     oldCost: formatMoney(oldCost, currency),
     newCost: formatMoney(newCost, currency),
     note: oldQuantity === 0 ? 'new subscription' : newQuantity === 0 ? 'removed' : newQuantity > oldQuantity ? 'more licences' : 'fewer licences',

@@ -24,10 +24,14 @@ export interface WhereAmIView {
   /** From the scope root to the account; the last step is the account itself. */
   readonly breadcrumb: readonly AccountRef[];
   readonly breadcrumbText: string;
+  /** The roles the admin was granted on this account or above it, as granted. */
   readonly roles: readonly string[];
+  /** The roles those imply and that were not granted too, shown only on request. */
+  readonly impliedRoles: readonly string[];
   readonly parent?: AccountRef;
   readonly atScopeRoot: boolean;
   readonly childCount: number;
+  readonly childCountText: string;
   readonly canBrowse: boolean;
   readonly canViewSubscriptions: boolean;
   readonly portals: readonly PortalLink[];
@@ -38,6 +42,7 @@ export interface WhereAmIView {
 export interface TreeRow extends AccountRef {
   readonly childCount: number;
   readonly descendantCount: number;
+  readonly descendantCountText: string;
   readonly portals: readonly PortalLink[];
 }
 
@@ -51,6 +56,8 @@ export interface TreeView {
   readonly lastIndex: number;
   readonly pageNumber: number;
   readonly pageCount: number;
+  /** "Showing 1–20 of 3,202 · page 1 of 161", in the one number format. */
+  readonly showing: string;
   readonly next?: string;
   readonly previous?: string;
 }
@@ -70,15 +77,23 @@ export interface ScopeChoice {
   readonly brandName: string;
   readonly pathText: string;
   readonly current: boolean;
+  /** What the picker shows for it: the name, and the brand when it differs, shortened for a phone. */
+  readonly label: string;
 }
 
 export interface SwitchView {
   readonly view: 'switchAccount';
   readonly current: AccountRef;
+  /** The picker's static choices: few enough to scroll through on a phone. */
   readonly choices: readonly ScopeChoice[];
+  /** The choices spelled out below the picker, with their paths: only when there are a few. */
+  readonly listed: readonly ScopeChoice[];
   /** When there are too many for static choices, the picker asks the bot as the admin types. */
   readonly typeahead: boolean;
   readonly total: number;
+  readonly totalText: string;
+  /** When not every account is in the picker: how to reach the others. */
+  readonly moreHint?: string;
 }
 
 export interface SearchResultView {
@@ -118,7 +133,10 @@ export interface SubscriptionLineView {
   /** What the quantity box shows: the value entered, else the current quantity. */
   readonly quantity: number;
   readonly currentQuantity: number;
+  readonly currentQuantityText: string;
+  /** The least the quantity may be: the licences assigned to users. */
   readonly assigned: number;
+  readonly assignedText: string;
   readonly unitPrice: string;
   readonly monthlyCost: string;
   readonly problem?: string;
@@ -137,6 +155,9 @@ export interface SubscriptionsView {
   readonly total: string;
   readonly version: string;
   readonly maxQuantity: number;
+  readonly maxQuantityText: string;
+  /** Whether *Purchase services* starts open: when one of its lines was entered or has a problem. */
+  readonly purchaseOpen: boolean;
   /** A message above the lines, e.g. "changed by someone else". */
   readonly banner?: string;
   readonly problemCount: number;
@@ -147,6 +168,8 @@ export interface ChangeLineView {
   readonly name: string;
   readonly oldQuantity: number;
   readonly newQuantity: number;
+  readonly oldQuantityText: string;
+  readonly newQuantityText: string;
   readonly oldCost: string;
   readonly newCost: string;
   readonly note: string;
@@ -196,6 +219,7 @@ export interface AccountCardView {
   readonly brandName: string;
   readonly breadcrumbText: string;
   readonly childCount: number;
+  readonly childCountText: string;
   readonly portals: readonly PortalLink[];
 }
 

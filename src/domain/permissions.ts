@@ -1,7 +1,7 @@
 import type { Account } from './accounts';
 import { isClientAccount } from './accounts';
 import type { Admin } from './admins';
-import { expandRoles, type Role } from './roles';
+import { expandRoles, ROLES, type Role } from './roles';
 
 /**
  * What an administrator may do on an account. A role held on an account holds for its whole
@@ -58,6 +58,16 @@ function rolesFrom(admin: Admin, accounts: readonly Pick<Account, 'id'>[]): Role
 }
 
 const anyOf = (held: readonly Role[], wanted: readonly Role[]): boolean => wanted.some((r) => held.includes(r));
+
+/**
+ * The roles granted by the admin's memberships on `path` as they were granted, without those they
+ * imply (in the canonical order of ROLES): what the admin was given, for the roles line.
+ */
+export function grantedRolesOn(admin: Admin, path: readonly Pick<Account, 'id'>[]): Role[] {
+  const ids = new Set(path.map((a) => a.id));
+  const granted = new Set(admin.memberships.filter((m) => ids.has(m.accountId)).flatMap((m) => m.roles));
+  return ROLES.filter((role) => granted.has(role));
+}
 
 /** `path` runs from the tree's root to the account in question (inclusive). */
 export function capabilitiesOn(admin: Admin, path: readonly Pick<Account, 'id' | 'kind'>[]): Capabilities {

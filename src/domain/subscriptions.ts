@@ -1,6 +1,7 @@
 import { baseLevelOf, type Account, type Subscription } from './accounts';
 import type { Offer } from './offers';
 import { toMinor } from './offers';
+import { formatCount } from './numbers';
 
 /**
  * Subscription rules, as the portal's Subscriptions page applies them:
@@ -89,18 +90,18 @@ export function planChange(
     }
     const quantity = parseQuantity(raw);
     if (quantity === undefined) {
-      problems.push({ sku, message: `Enter a whole number from 0 to ${rules.maxQuantity}.` });
+      problems.push({ sku, message: `Enter a whole number from 0 to ${formatCount(rules.maxQuantity)}.` });
       continue;
     }
     if (quantity > rules.maxQuantity) {
-      problems.push({ sku, message: `At most ${rules.maxQuantity} licences per subscription.` });
+      problems.push({ sku, message: `At most ${formatCount(rules.maxQuantity)} licences per subscription.` });
       continue;
     }
     const assigned = existing?.assigned ?? 0;
     if (quantity < assigned) {
       problems.push({
         sku,
-        message: `${assigned} licence${assigned === 1 ? ' is' : 's are'} assigned to users, so the quantity cannot go below ${assigned}. Unassign licences in the Customer Portal first.`,
+        message: `${formatCount(assigned)} licence${assigned === 1 ? ' is' : 's are'} assigned to users, so the quantity cannot go below ${formatCount(assigned)}. Unassign licences in the Customer Portal first.`,
       });
       continue;
     }

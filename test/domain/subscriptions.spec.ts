@@ -98,8 +98,8 @@ function planUnderReseller(subscriptions: Subscription[], requested: Record<stri
 
 const problemFor = (plan: ChangePlan, sku: string): string[] => plan.problems.filter((p) => p.sku === sku).map((p) => p.message);
 
-const NOT_WHOLE = 'Enter a whole number from 0 to 10000.';
-const TOO_MANY = 'At most 10000 licences per subscription.';
+const NOT_WHOLE = 'Enter a whole number from 0 to 10,000.';
+const TOO_MANY = 'At most 10,000 licences per subscription.';
 const belowAssigned = (n: number): string =>
   `${n} licence${n === 1 ? ' is' : 's are'} assigned to users, so the quantity cannot go below ${n}. Unassign licences in the Customer Portal first.`;
 

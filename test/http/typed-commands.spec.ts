@@ -59,7 +59,7 @@ describe('mistakes worded for how the action arrived, over real HTTP', () => {
     for (const quantity of ['-3', 'lots']) {
       const text = textOf(await bot.execute(alex, 'set', { sku: 'C2TU1', quantity }));
       expect(text).toContain('1 line needs attention. Nothing was applied.');
-      expect(text).toContain('Enter a whole number from 0 to 10000.');
+      expect(text).toContain('Enter a whole number from 0 to 10,000.');
       expect(text).not.toContain('the command');
     }
   });

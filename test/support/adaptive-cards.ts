@@ -66,3 +66,13 @@ export function parseAndRender(json: unknown, version: '1.3' | '1.5' = '1.5'): P
   const element: HTMLElement | undefined = card.render();
   return { problems, renderedText: element?.textContent ?? '', element };
 }
+
+/** The renderer's own card object, parsed and rendered, to read inputs and run client-side actions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function renderedCard(json: unknown): any {
+  const card = new AC.AdaptiveCard();
+  card.hostConfig = hostConfig;
+  card.parse(json, new AC.SerializationContext(AC.Versions.v1_5));
+  card.render();
+  return card;
+}
