@@ -138,7 +138,7 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
       await card.getByText('Path: Northwind Voice > Tailspin Networks', { exact: true }).waitFor();
       const messagesBefore = await alex.cards.count();
 
-      const after = await alex.clickAndWaitInPlace(card, '⬆ Go up to Northwind Voice', 'Northwind Voice (you are here)');
+      const after = await alex.clickAndWaitInPlace(card, '⬆ Go up', 'Northwind Voice (you are here)');
       expect(after).toContain('Path: Northwind Voice');
       expect(after).not.toContain('Tailspin Networks');
       expect(await alex.cards.count()).toBe(messagesBefore);
