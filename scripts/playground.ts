@@ -5,8 +5,9 @@
  *
  * Settings (environment): PORT (bot, default 3978), PLAYGROUND_PORT (default 56150), and every
  * other Switchboard setting (DATA_DIR, DIRECTORY_FILE, ...). The mocked tenant and users come
- * from .m365agentsplayground.yml at the repository root: the current user is Alex Wilber, who
- * owns the demo partner "Northwind Voice".
+ * from .m365agentsplayground.yml at the repository root (committed with Alex Wilber, who owns the
+ * demo partner "Northwind Voice"); the greeting says who its current user is and what they
+ * administer in the directory loaded (playground-greeting.ts).
  *
  * The e2e test starts the Playground with `startPlayground` below.
  */
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../src/config';
 import { projectPath } from '../src/project-path';
 import { startServer, type RunningServer } from '../src/server';
+import { describePlaygroundUser, playgroundUser } from './playground-greeting';
 
 export const DEFAULT_PLAYGROUND_PORT = 56150;
 export const PLAYGROUND_CONFIG_FILE = projectPath('.m365agentsplayground.yml');
@@ -215,7 +217,9 @@ async function main(): Promise<void> {
     });
     console.log('');
     console.log(`  Chat with Switchboard: open ${playground.url} in your browser.`);
-    console.log('  You are Alex Wilber, owner of the demo partner "Northwind Voice". Try: where am i, accounts, find dental, help.');
+    const user = playgroundUser(readFileSync(PLAYGROUND_CONFIG_FILE, 'utf8'));
+    const greeting = await describePlaygroundUser(user, bot.directory, PLAYGROUND_CONFIG_FILE).catch((error: Error) => `Could not read who you are from the directory (${error.message}).`);
+    console.log(`  ${greeting} Try: where am i, accounts, find ‹part of a name›, subscriptions, help.`);
     console.log(`  Playground log: ${playground.logFile}. Press Ctrl+C to stop.`);
     console.log('');
   } catch (error) {
