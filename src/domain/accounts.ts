@@ -41,7 +41,7 @@ export interface AccountSummary {
 
 export const KIND_LABELS: Readonly<Record<AccountKind, string>> = {
   partner: 'Partner (base account)',
-  reseller: 'Reseller',
+  reseller: 'Reseller (base level)',
   customer: 'Customer',
   internal: 'Internal use',
 };

@@ -10,6 +10,13 @@ export interface Offer {
   readonly trial: boolean;
 }
 
+/** The vendor's trial SKUs: marked as trials wherever they appear, whatever a file says. */
+export const TRIAL_SKUS: readonly string[] = ['C2TUT', 'T2TUT', 'C2TPAT'];
+
+export function isTrial(offer: Pick<Offer, 'sku' | 'trial'>): boolean {
+  return offer.trial || TRIAL_SKUS.includes(offer.sku);
+}
+
 /** Money is computed in minor units (pence, cents) so that totals are exact. */
 export function toMinor(amount: number): number {
   return Math.round(amount * 100);

@@ -1,5 +1,5 @@
 import type { Account } from './accounts';
-import { isClientAccount } from './accounts';
+import { isBaseLevel, isClientAccount } from './accounts';
 import type { Admin } from './admins';
 import { expandRoles, ROLES, type Role } from './roles';
 
@@ -16,14 +16,14 @@ export const BROWSE_ROLES: readonly Role[] = [
   'ServiceContributor',
   'ServiceViewer',
 ];
-/** Base accounts: the Account Portal is where Administrators and base-level subscriptions live. */
+/** Base levels (partners and resellers): the Account Portal is where Administrators and base-level subscriptions live. */
 export const BASE_PORTAL_ROLES: readonly Role[] = [
   'AccountOwner',
   'SubscriptionOwner',
   'SubscriptionContributor',
   'SubscriptionViewer',
 ];
-/** Client accounts: the Account Portal is their Services and Users page. */
+/** Client accounts other than resellers: the Account Portal is their Services and Users page. */
 export const CLIENT_PORTAL_ROLES: readonly Role[] = [
   'AccountOwner',
   'ServiceContributor',
@@ -40,6 +40,12 @@ export const VIEW_SUBSCRIPTION_ROLES: readonly Role[] = [
 /** Held strictly above the account: a client account's own admins never change its subscriptions. */
 export const CHANGE_SUBSCRIPTION_ROLES: readonly Role[] = ['SubscriptionOwner', 'SubscriptionContributor'];
 
+/**
+ * Held strictly above a reseller: offers carry cost, so the same "held above" rule as subscription
+ * changes. A partner's own offers are set by the vendor, never here.
+ */
+export const CHANGE_OFFER_ROLES: readonly Role[] = CHANGE_SUBSCRIPTION_ROLES;
+
 export interface Capabilities {
   /** Roles in force on the account (inherited and implied). */
   readonly roles: readonly Role[];
@@ -49,6 +55,10 @@ export interface Capabilities {
   readonly customerPortal: boolean;
   readonly viewSubscriptions: boolean;
   readonly changeSubscriptions: boolean;
+  /** See a base level's offers (the same roles as seeing subscriptions: offers carry prices). */
+  readonly viewOffers: boolean;
+  /** Turn offers on or off: only on a reseller, only with a role held on an account above it. */
+  readonly changeOffers: boolean;
 }
 
 /** Roles granted by memberships on the given accounts (expanded by implication). */
@@ -75,7 +85,7 @@ export function capabilitiesOn(admin: Admin, path: readonly Pick<Account, 'id' |
   if (!account) throw new RangeError('capabilitiesOn needs a non-empty path');
   const roles = rolesFrom(admin, path);
   const rolesAbove = rolesFrom(admin, path.slice(0, -1));
-  const portalRoles = isClientAccount(account) ? CLIENT_PORTAL_ROLES : BASE_PORTAL_ROLES;
+  const portalRoles = isBaseLevel(account) ? BASE_PORTAL_ROLES : CLIENT_PORTAL_ROLES;
   return {
     roles,
     browse: anyOf(roles, BROWSE_ROLES),
@@ -83,6 +93,8 @@ export function capabilitiesOn(admin: Admin, path: readonly Pick<Account, 'id' |
     customerPortal: isClientAccount(account) && anyOf(roles, CUSTOMER_PORTAL_ROLES),
     viewSubscriptions: anyOf(roles, VIEW_SUBSCRIPTION_ROLES),
     changeSubscriptions: anyOf(rolesAbove, CHANGE_SUBSCRIPTION_ROLES),
+    viewOffers: anyOf(roles, VIEW_SUBSCRIPTION_ROLES),
+    changeOffers: isBaseLevel(account) && path.length > 1 && anyOf(rolesAbove, CHANGE_OFFER_ROLES),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isClientAccount, type Account } from './accounts';
+import { isBaseLevel, isClientAccount, type Account } from './accounts';
 import type { Capabilities } from './permissions';
 
 /**
@@ -6,7 +6,7 @@ import type { Capabilities } from './permissions';
  * white-label hosts work; the defaults point at the Call2Teams admin portal.
  */
 export interface PortalTemplates {
-  /** A base account's Account Portal: its Administrators and base-level subscriptions. */
+  /** A base level's Account Portal (a partner's or a reseller's): its Administrators and base-level subscriptions. */
   readonly basePortal: string;
   /** A client account's Account Portal: its Services and Users. */
   readonly accountPortal: string;
@@ -36,9 +36,10 @@ export function portalLinks(account: Pick<Account, 'id' | 'kind'>, caps: Capabil
   const links: PortalLink[] = [];
   if (caps.accountPortal) {
     links.push(
-      isClientAccount(account)
-        ? { kind: 'account', title: 'Account Portal', description: 'Services and Users', url: fillTemplate(templates.accountPortal, account.id) }
-        : { kind: 'account', title: 'Account Portal', description: 'Administrators and subscriptions', url: fillTemplate(templates.basePortal, account.id) },
+      // A reseller is a base level: its Account Portal is where its Administrators and base-level subscriptions live.
+      isBaseLevel(account)
+        ? { kind: 'account', title: 'Account Portal', description: 'Administrators and subscriptions', url: fillTemplate(templates.basePortal, account.id) }
+        : { kind: 'account', title: 'Account Portal', description: 'Services and Users', url: fillTemplate(templates.accountPortal, account.id) },
     );
   }
   if (caps.customerPortal) {

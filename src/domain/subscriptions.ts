@@ -8,6 +8,7 @@ import { formatCount } from './numbers';
  * - offers come from the nearest base level above the account;
  * - a quantity is a whole number from 0 to a configured maximum, never below the licences
  *   already assigned to users; 0 removes the subscription (so only when nothing is assigned);
+ * - an offer the base level no longer enables can be lowered or removed, never raised;
  * - trial SKUs follow the same rules.
  * Who may change them is decided in permissions.ts (Subscription Contributor held above).
  */
@@ -107,6 +108,11 @@ export function planChange(
     }
     const oldQuantity = existing?.quantity ?? 0;
     if (quantity === oldQuantity) continue;
+    // The base level above has stopped offering it: what is held may shrink or go, never grow.
+    if (existing && !available.has(sku) && quantity > oldQuantity) {
+      problems.push({ sku, message: `${offer.name} (${sku}) is no longer offered to ${account.name}: its quantity can be lowered or removed, not raised.` });
+      continue;
+    }
     changes.push({ sku, offer, oldQuantity, newQuantity: quantity, oldCostMinor: costMinor(offer, oldQuantity), newCostMinor: costMinor(offer, quantity) });
     if (quantity === 0) next.delete(sku);
     else next.set(sku, { sku, quantity, assigned });

@@ -60,6 +60,8 @@ describe('capabilitiesOn', () => {
         customerPortal: false,
         viewSubscriptions: false,
         changeSubscriptions: false,
+        viewOffers: false,
+        changeOffers: false,
       });
     });
 
@@ -117,7 +119,7 @@ describe('capabilitiesOn', () => {
     });
 
     it.each(table)('%s', (role, expected) => {
-      const { roles: _roles, ...caps } = capabilitiesOn(holding('partner', role), DIRECT_CUSTOMER);
+      const { roles: _roles, viewOffers: _viewOffers, changeOffers: _changeOffers, ...caps } = capabilitiesOn(holding('partner', role), DIRECT_CUSTOMER);
       expect(caps).toEqual(expected);
     });
   });
@@ -135,7 +137,7 @@ describe('capabilitiesOn', () => {
     ];
 
     it.each(table)('%s', (role, expected) => {
-      const { roles: _roles, ...caps } = capabilitiesOn(holding('partner', role), PARTNER);
+      const { roles: _roles, viewOffers: _viewOffers, changeOffers: _changeOffers, ...caps } = capabilitiesOn(holding('partner', role), PARTNER);
       expect(caps).toEqual(expected);
     });
   });
@@ -303,5 +305,31 @@ describe('mayOpen', () => {
 
   it('is false for an empty path', () => {
     expect(mayOpen(holding('partner', 'AccountOwner'), [])).toBe(false);
+  });
+});
+
+describe('who may turn offers on or off: every role held at every position, on every kind of account', () => {
+  // Positions of the membership relative to the account looked at.
+  const cases: { account: string; path: Node[]; heldOn: string; where: string }[] = [
+    { account: 'reseller', path: RESELLER, heldOn: 'partner', where: 'above' },
+    { account: 'reseller', path: RESELLER, heldOn: 'reseller', where: 'on it' },
+    { account: 'reseller', path: RESELLER, heldOn: 'reseller-customer', where: 'below' },
+    { account: 'reseller', path: RESELLER, heldOn: 'other-partner', where: 'elsewhere' },
+    { account: 'partner', path: PARTNER, heldOn: 'partner', where: 'on it' },
+    { account: 'customer', path: RESELLER_CUSTOMER, heldOn: 'partner', where: 'above' },
+    { account: 'customer', path: RESELLER_CUSTOMER, heldOn: 'reseller', where: 'above' },
+    { account: 'customer', path: RESELLER_CUSTOMER, heldOn: 'reseller-customer', where: 'on it' },
+    { account: 'internal', path: INTERNAL, heldOn: 'partner', where: 'above' },
+  ];
+  const rows = cases.flatMap((c) => ROLES.map((role) => [c.account, c.where, c.heldOn, role, c] as const));
+
+  it.each(rows)('%s, %s (%s) holding %s', (_account, where, heldOn, role, c) => {
+    const caps = capabilitiesOn(holding(heldOn, role), c.path);
+    // Only a reseller, only from above it, only Subscription Owner or Contributor.
+    const may = c.account === 'reseller' && where === 'above' && (role === 'SubscriptionOwner' || role === 'SubscriptionContributor');
+    expect(caps.changeOffers).toBe(may);
+    // Seeing them read-only takes what seeing subscriptions takes, held on or above the account.
+    const sees = (where === 'above' || where === 'on it') && VIEW_SUBSCRIPTION_ROLES.includes(role);
+    expect(caps.viewOffers).toBe(sees);
   });
 });

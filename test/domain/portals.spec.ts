@@ -24,6 +24,8 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   customerPortal: false,
   viewSubscriptions: false,
   changeSubscriptions: false,
+  viewOffers: false,
+  changeOffers: false,
   ...over,
 });
 const account = (id: string, kind: AccountKind): Pick<Account, 'id' | 'kind'> => ({ id, kind });
@@ -51,6 +53,14 @@ describe('portalLinks', () => {
         description: 'Administrators and subscriptions',
         url: 'https://admin.call2teams.com/accounts/northwind/administrators',
       },
+    ]);
+  });
+
+  it('gives a reseller, a base level of its own, the Administrators page as its Account Portal and keeps its Customer Portal', () => {
+    const links = portalLinks(account('fabrikam', 'reseller'), caps({ accountPortal: true, customerPortal: true }), T);
+    expect(links.map((l) => [l.kind, l.description, l.url])).toEqual([
+      ['account', 'Administrators and subscriptions', 'https://admin.call2teams.com/accounts/fabrikam/administrators'],
+      ['customer', 'PBX and trunk connections, Teams users', 'https://admin.call2teams.com/customer/fabrikam'],
     ]);
   });
 
