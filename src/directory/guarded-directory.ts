@@ -32,6 +32,8 @@ const DIRECTORY_METHODS = [
   'search',
   'listOffers',
   'applySubscriptionChange',
+  'applyOfferChange',
+  'offerHoldings',
   'findChange',
   'auditTrail',
   'ping',

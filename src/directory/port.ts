@@ -1,6 +1,7 @@
 import type { Account, AccountSummary, Subscription } from '../domain/accounts';
 import type { Admin, Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
+import type { OfferHolding } from '../domain/offer-rules';
 import type { Offer } from '../domain/offers';
 
 /**
@@ -20,7 +21,9 @@ export interface Directory {
   /**
    * The account and its ancestors, root first; undefined for an unknown id. The last element is
    * the full, current account; ancestors carry tree data (ids, names, kinds, brands, enabled
-   * offers) and may leave out their own subscriptions: read those with getAccount.
+   * offers) and may leave out their own subscriptions: read those with getAccount. An ancestor's
+   * enabled offers may be older than the ancestor's own (Cosmos DB copies them at import): a rule
+   * that depends on a base level's offers reads that base level with getAccount.
    */
   getPath(id: string): Promise<Account[] | undefined>;
   getSummary(id: string): Promise<AccountSummary | undefined>;
@@ -31,6 +34,14 @@ export interface Directory {
   listOffers(): Promise<Offer[]>;
   /** Applies a subscription change atomically with its audit entry, once per `entry.actionId`. */
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
+  /** Turns offers on or off on a base level atomically with its audit entry, once per `entry.actionId`. */
+  applyOfferChange(change: OfferChange): Promise<ChangeOutcome>;
+  /**
+   * Who below a base level (strictly below it, at any depth) holds each of `skus`: a subscription
+   * of it, or, for a reseller, the offer enabled. Bounded per SKU: counted up to `countUpTo`, and
+   * the first `sample` holders, nearest first (depth, then name, then id).
+   */
+  offerHoldings(baseLevelId: string, skus: readonly string[], bounds: HoldingBounds): Promise<OfferHolding[]>;
   /** The change an action id applied to an account, if it was applied: how a replay is recognised. */
   findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined>;
   /** The newest audit entries of an account, newest first. */
@@ -80,6 +91,22 @@ export interface SubscriptionChange {
   /** The account's whole new subscription list. */
   readonly subscriptions: readonly Subscription[];
   readonly entry: AuditEntry;
+}
+
+export interface OfferChange {
+  readonly accountId: string;
+  /** The version the review was based on; a different current version is a conflict. */
+  readonly expectedVersion: string;
+  /** The base level's whole new list of enabled offers. */
+  readonly enabledOffers: readonly string[];
+  readonly entry: AuditEntry;
+}
+
+export interface HoldingBounds {
+  /** Count holders up to this many; beyond it the holding says `more`. */
+  readonly countUpTo: number;
+  /** How many holders to name. */
+  readonly sample: number;
 }
 
 export type ChangeOutcome =

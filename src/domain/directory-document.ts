@@ -94,9 +94,7 @@ export function checkDocument(doc: DirectoryDocument): DocumentIssue[] {
     if (account.parentId === null && account.kind && account.kind !== 'partner') {
       issues.push({ path: `${at}.kind`, message: `a root account must be a partner, not "${account.kind}"` });
     }
-    (account.enabledOffers ?? []).forEach((sku, j) => {
-      if (!skus.has(sku)) issues.push({ path: `${at}.enabledOffers[${j}]`, message: `unknown SKU "${sku}"` });
-    });
+    issues.push(...enabledOfferIssues(account.enabledOffers ?? [], skus, `${at}.enabledOffers`));
     issues.push(...subscriptionListIssues(account.subscriptions ?? [], skus, `${at}.subscriptions`));
   });
   issues.push(...findCycles(doc.accounts, ids));
@@ -141,6 +139,15 @@ export function subscriptionListIssues(
     if (sub.assigned > sub.quantity) {
       issues.push({ path: `${sp}.assigned`, message: `${sub.assigned} licences assigned but the quantity is only ${sub.quantity}` });
     }
+  });
+  return issues;
+}
+
+/** The invariants of a base level's enabled offers: known SKUs. Checked on load and before any change is stored. */
+export function enabledOfferIssues(enabled: readonly string[], skus: ReadonlySet<string> | ReadonlyMap<string, unknown>, at: string): DocumentIssue[] {
+  const issues: DocumentIssue[] = [];
+  enabled.forEach((sku, j) => {
+    if (!skus.has(sku)) issues.push({ path: `${at}[${j}]`, message: `unknown SKU "${sku}"` });
   });
   return issues;
 }

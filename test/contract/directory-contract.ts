@@ -470,4 +470,97 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
       });
     });
   });
+
+  describe(`Directory contract: ${adapter}, offer changes and who holds an offer`, () => {
+    let dir: Directory;
+    beforeEach(async () => {
+      dir = await open(readDirectoryFile(DEMO_FILE));
+    });
+    const offerEntry = (accountId: string, over: Partial<AuditEntry> = {}): AuditEntry =>
+      entry(accountId, { lines: [], offerLines: [{ sku: 'C2TUT', enabled: false }], monthlyDifferenceMinor: 0, ...over });
+    const TAILSPIN = ['C2TU1', 'T2TU1', 'T2TU80', 'T2TUT', 'C2TPA1'];
+    const bounds = { countUpTo: 100, sample: 3 };
+    const holding = async (base: string, sku: string, b = bounds) => (await dir.offerHoldings(base, [sku], b))[0]!;
+
+    it('applies an offer change with its audit entry and increments the version, for every later read', async () => {
+      const e = offerEntry('fabrikam');
+      const outcome = await dir.applyOfferChange({ accountId: 'fabrikam', expectedVersion: '1', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'], entry: e });
+      expect(outcome).toEqual({ status: 'applied', entry: e, account: expect.objectContaining({ id: 'fabrikam', version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'] }) });
+      expect(await dir.getAccount('fabrikam', { fresh: true })).toMatchObject({ version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'], subscriptions: [{ sku: 'BRESSEN', quantity: 1, assigned: 1 }] });
+      expect((await dir.getPath('fabrikam'))?.at(-1)).toMatchObject({ version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'] });
+      expect(await dir.findChange('fabrikam', e.actionId)).toEqual(e);
+      expect(await dir.auditTrail('fabrikam', 10)).toEqual([e]);
+    });
+
+    it('replays the same action id, refuses a stale version, and lets one of two simultaneous changes through', async () => {
+      const original = offerEntry('tailspin', { actionId: 'offers-1' });
+      await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: TAILSPIN.slice(0, 4), entry: original });
+      const replay = await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: [], entry: offerEntry('tailspin', { actionId: 'offers-1' }) });
+      expect(replay).toMatchObject({ status: 'replayed', entry: original, account: { version: '2', enabledOffers: TAILSPIN.slice(0, 4) } });
+      const stale = await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: [], entry: offerEntry('tailspin') });
+      expect(stale).toMatchObject({ status: 'conflict', account: { version: '2' } });
+      const both = await Promise.all([
+        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: ['C2TU1'], entry: offerEntry('tailspin') }),
+        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: ['T2TU1'], entry: offerEntry('tailspin') }),
+      ]);
+      expect(both.map((o) => o.status).sort()).toEqual(['applied', 'conflict']);
+      expect(await dir.getAccount('tailspin', { fresh: true })).toEqual(both.find((o) => o.status === 'applied')!.account);
+      expect(await dir.auditTrail('tailspin', 10)).toHaveLength(2);
+    });
+
+    it('refuses an offer list the directory file could not hold, and changes nothing', async () => {
+      await expect(dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: ['NOPE'], entry: offerEntry('tailspin') })).rejects.toBeInstanceOf(InvalidActionError);
+      await expect(dir.applyOfferChange({ accountId: 'ghost', expectedVersion: '1', enabledOffers: [], entry: offerEntry('ghost') })).rejects.toBeInstanceOf(AccountNotFoundError);
+      expect(await dir.getAccount('tailspin', { fresh: true })).toMatchObject({ version: '1', enabledOffers: TAILSPIN });
+      expect(await dir.auditTrail('tailspin', 10)).toEqual([]);
+    });
+
+    it('keeps an offer change, and recognises its replay, across a restart', async () => {
+      const e = offerEntry('wingtip-it', { actionId: 'offers-7' });
+      await dir.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: ['T2TU1'], entry: e });
+      const again = await reopen(dir);
+      expect(await again.getAccount('wingtip-it')).toMatchObject({ version: '2', enabledOffers: ['T2TU1'] });
+      expect(await again.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: [], entry: offerEntry('wingtip-it', { actionId: 'offers-7' }) })).toMatchObject({ status: 'replayed', entry: e });
+      expect((await again.offerHoldings('tailspin', ['T2TUT'], bounds))[0]!.first.map((h) => h.id)).toEqual(['cobalt-software', 'dunmore-plumbing']);
+    });
+
+    it('counts the accounts anywhere below a base level that hold an offer, nearest first, a reseller that enables it included', async () => {
+      expect(await holding('fabrikam', 'C2TU1', { countUpTo: 100, sample: 10 })).toEqual({
+        sku: 'C2TU1',
+        count: 5,
+        more: false,
+        first: [
+          { id: 'fabrikam-internal', name: 'Fabrikam Comms - Internal Use', kind: 'internal' },
+          { id: 'fenwick-architects', name: 'Fenwick Architects', kind: 'customer' },
+          { id: 'harrow-lane-pharmacy', name: 'Harrow Lane Pharmacy', kind: 'customer' },
+          { id: 'northgate-insurance', name: 'Northgate Insurance Brokers', kind: 'customer' },
+          { id: 'sheldon-wealth', name: 'Sheldon Wealth Management', kind: 'customer' },
+        ],
+      });
+      // Wingtip (a reseller below Tailspin) enables T2TUT, and Dunmore below Wingtip holds it.
+      expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software', 'wingtip-it', 'dunmore-plumbing']);
+      // The base level's own subscriptions come from above it: Fabrikam's BRESSEN is not held below it.
+      expect(await holding('fabrikam', 'BRESSEN')).toEqual({ sku: 'BRESSEN', count: 0, more: false, first: [] });
+      expect(await dir.offerHoldings('tailspin', ['C2TU1', 'BRESSEN'], bounds)).toEqual([
+        { sku: 'C2TU1', count: 1, more: false, first: [{ id: 'mercer-bell-opticians', name: 'Mercer & Bell Opticians', kind: 'customer' }] },
+        { sku: 'BRESSEN', count: 0, more: false, first: [] },
+      ]);
+      expect(await holding('ghost', 'C2TU1')).toEqual({ sku: 'C2TU1', count: 0, more: false, first: [] });
+    });
+
+    it('stops counting at its bound and says there are more', async () => {
+      const bounded = await holding('northwind', 'C2TU1', { countUpTo: 4, sample: 2 });
+      expect(bounded).toMatchObject({ count: 4, more: true });
+      expect(bounded.first).toHaveLength(2);
+    });
+
+    it('follows subscription and offer changes below', async () => {
+      await dir.applySubscriptionChange({ accountId: 'mercer-bell-opticians', expectedVersion: '1', subscriptions: [], entry: entry('mercer-bell-opticians') });
+      expect(await holding('tailspin', 'C2TU1')).toMatchObject({ count: 0, first: [] });
+      await dir.applySubscriptionChange({ accountId: 'kestrel-print', expectedVersion: '1', subscriptions: [{ sku: 'T2TU1', quantity: 7, assigned: 7 }, { sku: 'C2TPA1', quantity: 2, assigned: 0 }], entry: entry('kestrel-print') });
+      expect((await holding('wingtip-it', 'C2TPA1')).first.map((h) => h.id)).toEqual(['kestrel-print', 'st-annes-primary']);
+      await dir.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: ['T2TU1', 'C2TPA1'], entry: offerEntry('wingtip-it') });
+      expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software', 'dunmore-plumbing']);
+    });
+  });
 }

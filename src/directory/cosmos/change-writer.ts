@@ -1,8 +1,8 @@
 import type { OperationResponse } from '@azure/cosmos';
 import type { AuditEntry } from '../../domain/audit';
-import { subscriptionListIssues } from '../../domain/directory-document';
+import { enabledOfferIssues, subscriptionListIssues, type DocumentIssue } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
-import type { ChangeOutcome, SubscriptionChange } from '../port';
+import type { ChangeOutcome, OfferChange, SubscriptionChange } from '../port';
 import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { asJson, auditDocId, auditOrderApplied, toAccount, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
@@ -11,9 +11,20 @@ import type { CallPolicy } from './resilience';
 
 const ok = (op: OperationResponse | undefined): boolean => op !== undefined && op.statusCode >= 200 && op.statusCode < 300;
 
+/** What one change does to its account's document, and what must hold of it first. */
+interface DocChange {
+  readonly accountId: string;
+  readonly expectedVersion: string;
+  readonly entry: AuditEntry;
+  readonly kind: string;
+  problems(skus: ReadonlySet<string>): DocumentIssue[];
+  apply(doc: AccountDoc): AccountDoc;
+}
+
 /**
- * Writes subscription changes to Cosmos DB for the Directory port's `applySubscriptionChange`
- * and `findChange` (who may change what is the use case's business, in src/app). The account and
+ * Writes subscription and offer changes to Cosmos DB for the Directory port's
+ * `applySubscriptionChange`, `applyOfferChange` and `findChange` (who may change what is the
+ * use case's business, in src/app). The account and
  * its audit entry live in the same logical partition, so the change is one transactional batch:
  * replace the account if its ETag is still the one read (a stale review fails with 412 and
  * nothing is written), and create the audit entry whose id is the account and action id (a
@@ -28,7 +39,30 @@ export class CosmosChangeWriter {
     private readonly calls: CallPolicy,
   ) {}
 
-  async apply(change: SubscriptionChange): Promise<ChangeOutcome> {
+  applySubscriptions(change: SubscriptionChange): Promise<ChangeOutcome> {
+    return this.apply({
+      ...change,
+      kind: 'subscription change',
+      problems: (skus) => subscriptionListIssues(change.subscriptions, skus, 'subscriptions'),
+      apply: (doc) => ({ ...doc, subscriptions: change.subscriptions }),
+    });
+  }
+
+  /**
+   * Offers turned on or off on a base level: only the base level's own document changes. The
+   * copies of its enabled offers in the documents below it (AncestorCopy) stay as imported; the
+   * use cases read the base level's own document for what an account may buy (docs/cosmos.md).
+   */
+  applyOffers(change: OfferChange): Promise<ChangeOutcome> {
+    return this.apply({
+      ...change,
+      kind: 'offer change',
+      problems: (skus) => enabledOfferIssues(change.enabledOffers, skus, 'enabledOffers'),
+      apply: (doc) => ({ ...doc, enabledOffers: change.enabledOffers }),
+    });
+  }
+
+  private async apply(change: DocChange): Promise<ChangeOutcome> {
     const { accountId } = change;
     const actionId = change.entry.actionId;
     // The account, fresh, and the action's audit entry: replays are recognised first, whatever
@@ -42,12 +76,12 @@ export class CosmosChangeWriter {
     if (doc.version !== change.expectedVersion) return { status: 'conflict', account: toAccount(doc) };
 
     const skus = await this.calls.retrying((signal) => this.knownSkus(signal));
-    const problems = subscriptionListIssues(change.subscriptions, skus, 'subscriptions');
+    const problems = change.problems(skus);
     if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
 
     // Without its ETag the replace below would be unconditional: never write blind.
     if (!doc._etag) throw new DirectoryUnavailableError(new Error(`account ${accountId} was read without an ETag`));
-    const next: AccountDoc = { ...withoutSystemProperties(doc), subscriptions: change.subscriptions, version: String(Number(doc.version) + 1) };
+    const next: AccountDoc = { ...change.apply(withoutSystemProperties(doc)), version: String(Number(doc.version) + 1) };
     const audit: AuditDoc = {
       id: auditDocId(accountId, actionId),
       type: 'audit',
@@ -77,7 +111,7 @@ export class CosmosChangeWriter {
     }
     if (replaced?.statusCode === 412 || created?.statusCode === 409) return this.settle(accountId, actionId);
     const statuses = (response.result ?? []).map((op) => op.statusCode).join(', ');
-    throw new DirectoryUnavailableError(new Error(`the subscription change batch failed with ${response.code ?? '?'} (${statuses})`));
+    throw new DirectoryUnavailableError(new Error(`the ${change.kind} batch failed with ${response.code ?? '?'} (${statuses})`));
   }
 
   /** Someone changed the account first: perhaps this very action, from a double click. */

@@ -3,7 +3,9 @@ import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
 import { DirectoryUnavailableError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
-import type { ChangeOutcome, Directory, Page, PageRequest, ReadOptions, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import type { OfferHolding } from '../../domain/offer-rules';
+import type { ChangeOutcome, Directory, HoldingBounds, OfferChange, Page, PageRequest, ReadOptions, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import { offerHoldings } from './offer-holdings';
 import { CosmosAccountReads } from './account-reads';
 import { searchAccounts } from './account-search';
 import { childrenPage } from './children-pages';
@@ -261,7 +263,15 @@ export class CosmosDirectory implements Directory {
   }
 
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
-    return this.changes.apply(change);
+    return this.changes.applySubscriptions(change);
+  }
+
+  applyOfferChange(change: OfferChange): Promise<ChangeOutcome> {
+    return this.changes.applyOffers(change);
+  }
+
+  offerHoldings(baseLevelId: string, skus: readonly string[], bounds: HoldingBounds): Promise<OfferHolding[]> {
+    return this.read((signal) => offerHoldings(this.containers, this.reads, baseLevelId, skus, bounds, signal));
   }
 
   findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined> {

@@ -3,13 +3,15 @@ import path from 'node:path';
 import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
-import { accountRecordOf, subscriptionListIssues, type DirectoryDocument } from '../../domain/directory-document';
+import { accountRecordOf, enabledOfferIssues, subscriptionListIssues, type DirectoryDocument, type DocumentIssue } from '../../domain/directory-document';
+import type { OfferHolding } from '../../domain/offer-rules';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import { foldName } from '../../domain/search';
 import { readDirectoryFile } from '../directory-file';
-import type { ChangeOutcome, Directory, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import type { ChangeOutcome, Directory, HoldingBounds, OfferChange, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { AccountIndex } from './account-index';
+import { OfferHolders } from './offer-holders';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { Journal } from './journal';
 
@@ -20,12 +22,23 @@ export interface EmbeddedDirectoryOptions {
   readonly dataDir?: string;
 }
 
-/** One journal record: a subscription change and its audit entry, applied together or not at all. */
-interface ChangeRecord {
+/** One journal record: a change and its audit entry, applied together or not at all. */
+type ChangeRecord = SubscriptionsRecord | OffersRecord;
+
+interface SubscriptionsRecord {
   readonly type: 'subscriptions';
   readonly accountId: string;
   readonly version: string;
   readonly subscriptions: readonly Subscription[];
+  readonly entry: AuditEntry;
+}
+
+/** Offers turned on or off on a base level: its whole new enabled list. */
+interface OffersRecord {
+  readonly type: 'offers';
+  readonly accountId: string;
+  readonly version: string;
+  readonly enabledOffers: readonly string[];
   readonly entry: AuditEntry;
 }
 
@@ -45,6 +58,7 @@ export class EmbeddedDirectory implements Directory {
   private readonly auditLog: AuditEntry[] = [];
   private readonly auditByAccount = new Map<string, AuditEntry[]>();
   private readonly auditByAction = new Map<string, AuditEntry>();
+  private readonly holders: OfferHolders;
   /** Serialises writes: check version, journal, apply. */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -59,6 +73,7 @@ export class EmbeddedDirectory implements Directory {
     this.adminRecords = doc.admins;
     this.offers = doc.offers;
     this.skus = new Set(doc.offers.map((o) => o.sku));
+    this.holders = new OfferHolders(index);
     for (const admin of doc.admins) this.admins.set(adminKey(admin), admin);
     for (const entry of doc.audit ?? []) this.remember(entry);
   }
@@ -138,27 +153,53 @@ export class EmbeddedDirectory implements Directory {
   }
 
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
-    const result = this.writes.then(() => this.applyNow(change));
+    return this.serialised(() =>
+      this.write(change, subscriptionListIssues(change.subscriptions, this.skus, 'subscriptions'), (version) => ({
+        type: 'subscriptions',
+        accountId: change.accountId,
+        version,
+        subscriptions: change.subscriptions,
+        entry: change.entry,
+      })),
+    );
+  }
+
+  applyOfferChange(change: OfferChange): Promise<ChangeOutcome> {
+    return this.serialised(() =>
+      this.write(change, enabledOfferIssues(change.enabledOffers, this.skus, 'enabledOffers'), (version) => ({
+        type: 'offers',
+        accountId: change.accountId,
+        version,
+        enabledOffers: change.enabledOffers,
+        entry: change.entry,
+      })),
+    );
+  }
+
+  async offerHoldings(baseLevelId: string, skus: readonly string[], bounds: HoldingBounds): Promise<OfferHolding[]> {
+    return skus.map((sku) => this.holders.holding(baseLevelId, sku, bounds));
+  }
+
+  private serialised(write: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+    const result = this.writes.then(write);
     this.writes = result.catch(() => undefined);
     return result;
   }
 
-  private async applyNow(change: SubscriptionChange): Promise<ChangeOutcome> {
+  /** Replay, version check, validity, journal, apply: the same for every kind of change. */
+  private async write(
+    change: { readonly accountId: string; readonly expectedVersion: string; readonly entry: AuditEntry },
+    problems: readonly DocumentIssue[],
+    recordFor: (version: string) => ChangeRecord,
+  ): Promise<ChangeOutcome> {
     const account = this.index.get(change.accountId);
     if (!account) throw new AccountNotFoundError(change.accountId);
     const earlier = this.auditByAction.get(change.entry.actionId);
     if (earlier) return { status: 'replayed', account, entry: earlier };
     if (account.version !== change.expectedVersion) return { status: 'conflict', account };
     // Never store what the next start would refuse to load.
-    const problems = subscriptionListIssues(change.subscriptions, this.skus, 'subscriptions');
     if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-    const record: ChangeRecord = {
-      type: 'subscriptions',
-      accountId: account.id,
-      version: String(Number(account.version) + 1),
-      subscriptions: change.subscriptions,
-      entry: change.entry,
-    };
+    const record = recordFor(String(Number(account.version) + 1));
     if (this.journal) {
       try {
         await this.journal.append(record);
@@ -171,11 +212,16 @@ export class EmbeddedDirectory implements Directory {
   }
 
   private applyRecord(record: ChangeRecord): void {
-    if (!isChangeRecord(record)) throw new Error('The journal holds a record that is not a subscription change; restore the data folder from a backup.');
+    if (!isChangeRecord(record)) throw new Error('The journal holds a record that is not a subscription or offer change; restore the data folder from a backup.');
     if (this.auditByAction.has(record.entry.actionId)) return;
     const account = this.index.get(record.accountId);
     if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
-    this.index.replaceAccount({ ...account, subscriptions: record.subscriptions, version: record.version });
+    const next: Account =
+      record.type === 'offers'
+        ? { ...account, enabledOffers: record.enabledOffers, version: record.version }
+        : { ...account, subscriptions: record.subscriptions, version: record.version };
+    this.index.replaceAccount(next);
+    this.holders.replace(account, next);
     this.remember(record.entry);
   }
 
@@ -208,11 +254,9 @@ export class EmbeddedDirectory implements Directory {
 }
 
 function isChangeRecord(value: unknown): value is ChangeRecord {
-  const r = value as Partial<ChangeRecord> | null;
-  return (
-    typeof r === 'object' && r !== null && r.type === 'subscriptions' && typeof r.accountId === 'string' &&
-    typeof r.version === 'string' && Array.isArray(r.subscriptions) && typeof r.entry?.actionId === 'string'
-  );
+  const r = value as Partial<SubscriptionsRecord> & Partial<OffersRecord> | null;
+  if (typeof r !== 'object' || r === null || typeof r.accountId !== 'string' || typeof r.version !== 'string' || typeof r.entry?.actionId !== 'string') return false;
+  return (r.type === 'subscriptions' && Array.isArray(r.subscriptions)) || (r.type === 'offers' && Array.isArray(r.enabledOffers));
 }
 
 function encodeOffset(offset: number): string {

@@ -1,0 +1,84 @@
+import { isBaseLevel, type Account } from '../../domain/accounts';
+import type { HolderRef, OfferHolding } from '../../domain/offer-rules';
+import { foldName } from '../../domain/search';
+import type { HoldingBounds } from '../port';
+import type { AccountIndex } from './account-index';
+
+/**
+ * Who holds which offer below each base level, kept up to date as changes are applied, so that
+ * the offers card counts holders without walking the base level's subtree. An account holds an
+ * offer when it has a subscription of it or, being a reseller, has it enabled (its own accounts
+ * may buy it). Each holder is listed under every base level above it: a few entries an account.
+ */
+export class OfferHolders {
+  /** Base level id -> SKU -> ids of the accounts strictly below it that hold the SKU. */
+  private readonly byBase = new Map<string, Map<string, Set<string>>>();
+
+  constructor(private readonly index: AccountIndex) {
+    for (const account of index.all()) this.add(account);
+  }
+
+  /** `before` was replaced by `after` (the same account): move its holdings. */
+  replace(before: Account, after: Account): void {
+    this.remove(before);
+    this.add(after);
+  }
+
+  holding(baseLevelId: string, sku: string, bounds: HoldingBounds): OfferHolding {
+    const ids = this.byBase.get(baseLevelId)?.get(sku);
+    const total = ids?.size ?? 0;
+    return {
+      sku,
+      count: Math.min(total, bounds.countUpTo),
+      more: total > bounds.countUpTo,
+      first: ids ? this.nearest(ids, bounds.sample) : [],
+    };
+  }
+
+  /** The `n` holders nearest the base level (depth, folded name, id): one pass, a bounded list. */
+  private nearest(ids: ReadonlySet<string>, n: number): HolderRef[] {
+    const keyed: { key: [number, string, string]; ref: HolderRef }[] = [];
+    const before = (a: [number, string, string], b: [number, string, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+    for (const id of ids) {
+      const account = this.index.get(id);
+      if (!account) continue;
+      const key: [number, string, string] = [this.index.depth(id), foldName(account.name), id];
+      if (keyed.length === n && (n === 0 || before(key, keyed[n - 1]!.key) >= 0)) continue;
+      let i = keyed.length;
+      while (i > 0 && before(key, keyed[i - 1]!.key) < 0) i--;
+      keyed.splice(i, 0, { key, ref: { id, name: account.name, kind: account.kind } });
+      if (keyed.length > n) keyed.pop();
+    }
+    return keyed.map((k) => k.ref);
+  }
+
+  private add(account: Account): void {
+    for (const sku of heldBy(account)) {
+      for (const baseId of this.baseLevelsAbove(account)) {
+        let bySku = this.byBase.get(baseId);
+        if (!bySku) this.byBase.set(baseId, (bySku = new Map()));
+        let ids = bySku.get(sku);
+        if (!ids) bySku.set(sku, (ids = new Set()));
+        ids.add(account.id);
+      }
+    }
+  }
+
+  private remove(account: Account): void {
+    for (const sku of heldBy(account)) {
+      for (const baseId of this.baseLevelsAbove(account)) this.byBase.get(baseId)?.get(sku)?.delete(account.id);
+    }
+  }
+
+  private baseLevelsAbove(account: Account): string[] {
+    const path = this.index.path(account.id) ?? [];
+    return path.slice(0, -1).filter(isBaseLevel).map((a) => a.id);
+  }
+}
+
+/** The SKUs an account holds: its subscriptions, and a reseller's enabled offers. */
+function heldBy(account: Account): Set<string> {
+  const skus = new Set(account.subscriptions.map((s) => s.sku));
+  if (isBaseLevel(account) && account.parentId !== null) for (const sku of account.enabledOffers) skus.add(sku);
+  return skus;
+}
