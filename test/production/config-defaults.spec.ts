@@ -27,6 +27,7 @@ const READERS: Readonly<Record<string, { env?: Record<string, string>; read: (co
   DATA_DIR: { read: (c) => (c.directory.kind === 'embedded' && c.directory.dataDir ? path.relative(PROJECT_ROOT, c.directory.dataDir) : undefined) },
   COSMOS_DATABASE: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? c.directory.database : undefined) },
   COSMOS_ROSTER_MAX_AGE_MS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.rosterMaxAgeMs) : undefined) },
+  COSMOS_IMPORT_CHECK_MS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.importCheckMs) : undefined) },
   BASE_PORTAL_URL: { read: (c) => c.portals.basePortal },
   ACCOUNT_PORTAL_URL: { read: (c) => c.portals.accountPortal },
   CUSTOMER_PORTAL_URL: { read: (c) => c.portals.customerPortal },

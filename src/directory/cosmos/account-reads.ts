@@ -31,6 +31,8 @@ export class CosmosAccountReads {
   private readonly docs: TtlCache<string, AccountDoc>;
   private readonly summaries: TtlCache<string, AccountSummary>;
   private rootsSince = 0;
+  /** Bumped by forgetAll(): a read sent before it answers with what may be an older import. */
+  private generation = 0;
 
   constructor(
     private readonly containers: CosmosContainers,
@@ -87,6 +89,7 @@ export class CosmosAccountReads {
       const cached = this.docs.get(id);
       if (cached) return cached;
     }
+    const generation = this.generation;
     const wasKnown = this.roots.get(id) !== undefined;
     const rootId = await this.rootOf(id, signal);
     if (rootId === undefined) return undefined;
@@ -97,7 +100,7 @@ export class CosmosAccountReads {
       const newRoot = await this.rootOf(id, signal);
       if (newRoot !== undefined && newRoot !== rootId) doc = await pointRead<AccountDoc>(this.containers.accounts, id, newRoot, signal);
     }
-    if (doc) this.remember(doc);
+    if (doc && generation === this.generation) this.remember(doc);
     return doc;
   }
 
@@ -115,5 +118,16 @@ export class CosmosAccountReads {
 
   forget(id: string): void {
     this.docs.delete(id);
+  }
+
+  /**
+   * Drops every cached document and summary (a new import completed), and keeps reads already
+   * on their way from caching what they find. Tree roots stay: a root that moved is found again
+   * by its locator when the read in the old tree finds nothing.
+   */
+  forgetAll(): void {
+    this.generation++;
+    this.docs.clear();
+    this.summaries.clear();
   }
 }

@@ -16,6 +16,7 @@ import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AccountDoc, typ
 import { pointRead, queryPartition } from './point-read';
 import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
 import { CosmosChangeWriter } from './change-writer';
+import { ImportWatch } from './import-watch';
 import { TtlCache } from './ttl-cache';
 
 export interface CosmosDirectoryOptions {
@@ -28,11 +29,17 @@ export interface CosmosDirectoryOptions {
    * import stops working after at most this long, and an unknown caller is asked again after it.
    */
   readonly refreshMs: number;
-  /** Whole account documents: a change made by another instance shows here after at most this long. */
+  /**
+   * How often the catalogue is read to tell whether an import completed (one point read); when
+   * one did, every cache of tree data is dropped at once. After an import completes, every view
+   * shows it within this long (plus one request).
+   */
+  readonly importCheckMs: number;
+  /** Whole account documents: a subscription change made by another instance shows here after at most this long. */
   readonly accountTtlMs: number;
-  /** Tree data (names, kinds, counts), which only an import changes. */
+  /** Tree data (names, kinds, counts), which only an import changes (and drops, within importCheckMs). */
   readonly treeTtlMs: number;
-  /** The offer catalogue, which only an import changes. */
+  /** The offer catalogue, which only an import changes (and drops, within importCheckMs). */
   readonly catalogTtlMs: number;
   /**
    * The most the admin roster may lag behind the database. Once the last refresh that succeeded
@@ -63,6 +70,7 @@ export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   deadlineMs: DEFAULT_DEADLINE_MS,
   coolDownMs: DEFAULT_COOL_DOWN_MS,
   refreshMs: 30_000,
+  importCheckMs: 5_000,
   accountTtlMs: 30_000,
   treeTtlMs: 300_000,
   catalogTtlMs: 300_000,
@@ -87,6 +95,10 @@ export class CosmosDirectory implements Directory {
   private readonly admins: AdminRoster;
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
   private readonly changes: CosmosChangeWriter;
+  /** Drops the caches when the catalogue's ETag says an import completed. */
+  private readonly imports = new ImportWatch(() => this.forgetTreeData());
+  private importChecker: NodeJS.Timeout | undefined;
+  private checkingImport: Promise<void> | undefined;
   /** How this directory calls Cosmos DB; the state storage of the same client shares it. */
   readonly calls: CallPolicy;
   private warming: Promise<void> | undefined;
@@ -135,12 +147,44 @@ export class CosmosDirectory implements Directory {
    */
   warmUp(): Promise<void> {
     if (!this.warming) {
-      this.warming = this.refreshNow(WARM_UP_DEADLINE_MS);
+      this.warming = Promise.all([this.refreshNow(WARM_UP_DEADLINE_MS), this.checkForImport()]).then(() => undefined);
       const everyMs = this.refreshEveryMs();
       this.refresher = setInterval(() => void this.refreshNow(everyMs), everyMs);
       this.refresher.unref();
+      this.importChecker = setInterval(() => void this.checkForImport(), this.options.importCheckMs);
+      this.importChecker.unref();
     }
     return this.warming;
+  }
+
+  /**
+   * Reads the catalogue (one point read, outside the turns' fail-fast) to tell whether an import
+   * completed since the last check; if one did, or if the check fails (nothing then proves the
+   * caches current), the caches of tree data are dropped. Joins a check in flight; never rejects.
+   */
+  checkForImport(): Promise<void> {
+    this.checkingImport ??= this.catalogDoc(AbortSignal.timeout(Math.min(this.options.importCheckMs, this.options.deadlineMs)), true).then(
+      () => {
+        this.checkingImport = undefined;
+      },
+      () => {
+        // Nothing proves the caches current (or the directory is gone): drop them.
+        this.imports.unconfirmed();
+        this.checkingImport = undefined;
+      },
+    );
+    return this.checkingImport;
+  }
+
+  /**
+   * A new import completed (or could not be ruled out): names, counts, paths and offers cached
+   * from before may mix two imports, so all of them go at once and every view of an account
+   * moves to the new import together. Admins and roots, refreshed by what changed, are asked now.
+   */
+  private forgetTreeData(): void {
+    this.reads.forgetAll();
+    this.catalog.clear();
+    if (this.refresher) void this.refreshNow();
   }
 
   private refreshEveryMs(): number {
@@ -303,6 +347,7 @@ export class CosmosDirectory implements Directory {
   /** Stops the refresh and lets go of the client; a refresh in flight fails quietly, never delaying shutdown. */
   async close(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
+    if (this.importChecker) clearInterval(this.importChecker);
     this.onClose();
   }
 
@@ -314,7 +359,10 @@ export class CosmosDirectory implements Directory {
   private async catalogDoc(signal: AbortSignal, fresh = false): Promise<CatalogDoc> {
     const cached = fresh ? undefined : this.catalog.get('catalog');
     if (cached) return cached;
+    const stamp = this.imports.stamp;
     const doc = await pointRead<CatalogDoc>(this.containers.lookups, CATALOG_ID, CATALOG_ID, signal);
+    // An answer older than one already noted is still an answer for this call, but is not kept.
+    const current = this.imports.observe(doc?._etag, stamp);
     if (!doc) {
       this.catalog.delete('catalog');
       if (!this.notImported) {
@@ -330,7 +378,7 @@ export class CosmosDirectory implements Directory {
       this.notImported = false;
       this.log.info({}, 'a directory is in the Cosmos DB database again; answering turns');
     }
-    this.catalog.set('catalog', doc);
+    if (current) this.catalog.set('catalog', doc);
     return doc;
   }
 

@@ -109,6 +109,8 @@ export interface CatalogDoc {
    * re-import that finds it equal, and nothing else to write, leaves the catalogue alone.
    */
   readonly importHash?: string;
+  /** Set by the service on every write: a new one means an import completed (an import writes the catalogue last). */
+  readonly _etag?: string;
 }
 
 export const CATALOG_ID = 'catalog';

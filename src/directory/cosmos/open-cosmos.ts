@@ -59,7 +59,11 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     if (!catalog) {
       throw new CosmosSetupError([`database "${settings.database}" at ${settings.endpoint} holds no directory yet: import one with "npm run directory -- import <file>"`]);
     }
-    const directory = new CosmosDirectory(containers, { ...(settings.rosterMaxAgeMs === undefined ? {} : { rosterMaxAgeMs: settings.rosterMaxAgeMs }), ...options?.directory }, { onClose: () => client.dispose(), log });
+    const fromSettings: Partial<CosmosDirectoryOptions> = {
+      ...(settings.rosterMaxAgeMs === undefined ? {} : { rosterMaxAgeMs: settings.rosterMaxAgeMs }),
+      ...(settings.importCheckMs === undefined ? {} : { importCheckMs: settings.importCheckMs }),
+    };
+    const directory = new CosmosDirectory(containers, { ...fromSettings, ...options?.directory }, { onClose: () => client.dispose(), log });
     void directory.warmUp();
     const state = new CosmosStateStorage(containers.state, directory.calls);
     return {

@@ -40,12 +40,17 @@ export function encodePageToken(cursor: PageCursor): string {
   return `${payload}.${checksum(payload)}`;
 }
 
-const refuse = (): never => {
+/** Refuses a token: edited, from another list, or pointing past the end of this one. */
+export function pageGone(): never {
   throw new InvalidActionError('That page of the list no longer exists. Open the list again.');
-};
+}
+const refuse = pageGone;
 
-/** Decodes a token for the children of `parentId`, a list of `total` items; refuses anything else. */
-export function decodePageToken(token: string, parentId: string, total: number): PageCursor {
+/**
+ * Decodes a token for the children of `parentId`; refuses anything else. Whether its offset is
+ * still inside the list is for the caller to say, which knows how fresh its count is.
+ */
+export function decodePageToken(token: string, parentId: string): PageCursor {
   if (token.length > MAX_TOKEN_LENGTH) return refuse();
   const [payload, sum, extra] = token.split('.');
   if (!payload || !sum || extra !== undefined || checksum(payload) !== sum) return refuse();
@@ -56,7 +61,7 @@ export function decodePageToken(token: string, parentId: string, total: number):
     return refuse();
   }
   const { p, o, a, b } = wire;
-  if (p !== parentId || typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0 || (o > 0 && o >= total)) return refuse();
+  if (p !== parentId || typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) return refuse();
   if (o === 0 && a === undefined && b === undefined) return { parentId, offset: 0 };
   if (o > 0 && typeof a === 'string' && b === undefined) return { parentId, offset: o, after: a };
   if (o > 0 && typeof b === 'string' && a === undefined) return { parentId, offset: o, before: b };
