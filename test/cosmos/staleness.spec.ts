@@ -16,7 +16,7 @@ import { DEFAULT_PORTAL_TEMPLATES } from '../../src/domain/portals';
 import { startServer } from '../../src/server';
 import { BotClient, textOf } from '../support/bot-client';
 import { cosmosDirectoryWith, FaultInjector, STAND_IN_KEY, useCosmosStandIn } from '../support/cosmos-server';
-import { ALEX, DEMO_FILE, TENANT, wideDirectory } from '../support/directories';
+import { ALEX, DEMO_FILE, MEGAN, TENANT, wideDirectory } from '../support/directories';
 
 /**
  * Every view of one account agrees with the others across instances, within the bound that
@@ -151,6 +151,21 @@ describe('a rename by import, seen through an instance with warm caches', () => 
     expect(faults.count('read')).toBeGreaterThan(0);
     faults.reset();
     expect(await namesOfTailspin(navigator)).toEqual(everywhere('Albatross Telecom'));
+  });
+});
+
+describe('admins removed by an import', () => {
+  it('lose their access at the import check that sees the import, not at the next 30 s roster refresh', async () => {
+    const b = await instance(demo());
+    const megan = { tenantId: TENANT, aadObjectId: MEGAN };
+    expect(await b.directory.getAdmin(megan)).toMatchObject({ name: 'Megan Bowen' });
+    const file = demo();
+    await b.reimport({ ...file, admins: file.admins.filter((a) => a.aadObjectId !== MEGAN) });
+    await b.directory.checkForImport();
+    // The roster refresh the check asked for runs in the background; the 30 s one is far off.
+    const deadline = Date.now() + 10_000;
+    while ((await b.directory.getAdmin(megan)) !== undefined && Date.now() < deadline) await sleep(50);
+    expect(await b.directory.getAdmin(megan)).toBeUndefined();
   });
 });
 
