@@ -61,7 +61,9 @@ async function instance(doc: DirectoryDocument, options: Partial<CosmosDirectory
     directory: opened.directory,
     navigator: navigatorOver(opened.directory),
     containers: opened.containers,
-    reimport: (next) => importDirectory(opened.containers, next, () => undefined),
+    reimport: async (next) => {
+      await importDirectory(opened.containers, next, () => undefined);
+    },
   };
 }
 
