@@ -19,6 +19,10 @@ export interface BotCredentials {
   readonly tokenIssuer: string | undefined;
 }
 
+/** How card buttons reach the bot (CARD_ACTIONS): Universal Actions with a Submit fallback, or Submit alone. */
+export const CARD_ACTION_KINDS = ['execute', 'submit'] as const;
+export type CardActions = (typeof CARD_ACTION_KINDS)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -101,6 +105,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'ALLOW_EMULATOR_CHANNEL', description: 'true also lets in activities whose channelId is emulator (the Bot Framework Emulator), for local development; refused in production. Otherwise only msteams is accepted (403).', requiredInProduction: false },
   { name: 'REQUEST_TIMEOUT_MS', description: 'How long one HTTP request (headers and body) may take before it is cut off with 408; also how long a connection may take to send complete headers.', default: '30000', requiredInProduction: false },
   { name: 'MAX_CONNECTIONS', description: 'Most HTTP connections open at once; further ones are closed as they arrive.', default: '256', requiredInProduction: false },
+  { name: 'CARD_ACTIONS', description: 'execute: card buttons are Action.Execute (cards update in place through Universal Actions) with an Action.Submit fallback for clients without them. submit: every button is Action.Submit only, for tenants whose Teams phone clients fail on Action.Execute; Switchboard then updates the card in place through the Bot Connector.', default: 'execute', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
 ];
 
@@ -113,6 +118,7 @@ export interface Config {
   /** Undefined means unauthenticated local development (loopback only). */
   readonly bot: BotCredentials | undefined;
   readonly maxQuantity: number;
+  readonly cardActions: CardActions;
   /** Lower-cased tenant ids; empty allows every tenant. */
   readonly allowedTenants: readonly string[];
   readonly logLevel: LogLevel;
@@ -181,6 +187,9 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
 
   const maxQuantity = integer(setting('MAX_QUANTITY'), 'MAX_QUANTITY', 1, 1_000_000, problems);
 
+  const cardActions = setting('CARD_ACTIONS') as CardActions;
+  if (!CARD_ACTION_KINDS.includes(cardActions)) problems.push(`CARD_ACTIONS must be execute or submit (got "${cardActions}")`);
+
   const requestTimeoutMs = integer(setting('REQUEST_TIMEOUT_MS'), 'REQUEST_TIMEOUT_MS', 100, 600_000, problems);
   const maxConnections = integer(setting('MAX_CONNECTIONS'), 'MAX_CONNECTIONS', 1, 100_000, problems);
   const allowedTenants = setting('ALLOWED_TENANTS').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
@@ -193,7 +202,7 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
   const allowedChannels = emulator === 'true' && !production ? ['msteams', 'emulator'] : ['msteams'];
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, cardActions, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
 }
 
 function directorySettings(

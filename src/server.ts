@@ -52,7 +52,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const bot = new SwitchboardBot({
     router,
     lookup: new AccountLookup(directory, navigator, config.portals),
-    renderer: new CardRenderer(),
+    renderer: new CardRenderer(undefined, { cardActions: config.cardActions }),
     state: new PrivateConversationState(stores.state),
     log,
     allowedTenants: config.allowedTenants,

@@ -5,6 +5,7 @@ import {
   MessageFactory,
   TeamsActivityHandler,
   TurnContext,
+  type Activity,
   type AppBasedLinkQuery,
   type BotState,
   type InvokeResponse,
@@ -50,8 +51,10 @@ const TYPEAHEAD_RESULTS = 15;
 
 /**
  * The Teams edge: turns activities into action requests, runs them through the router, and
- * answers with cards. Typed commands and Action.Submit arrive as messages and get a new card;
- * Action.Execute arrives as an `adaptiveCard/action` invoke and replaces the card in place.
+ * answers with cards. Typed commands arrive as messages and get a new card. Action.Execute
+ * arrives as an `adaptiveCard/action` invoke and replaces the card in place; Action.Submit
+ * arrives as a message with `value` and replaces the card it came from (`replyToId`) through
+ * the connector, or gets a new card when that fails.
  * The admin's position lives in private conversation state (per conversation and per user).
  */
 export class SwitchboardBot extends TeamsActivityHandler {
@@ -70,8 +73,13 @@ export class SwitchboardBot extends TeamsActivityHandler {
     this.allowedTenants = new Set(deps.allowedTenants);
 
     this.onMessage(async (context, next) => {
-      const view = await this.runAction(context, this.messageRequest(context));
-      await context.sendActivity(this.cardMessage(view, refreshFor(view, context)));
+      const request = this.messageRequest(context);
+      const view = await this.runAction(context, request);
+      const message = this.cardMessage(view, this.refreshFor(view, context));
+      // A button pressed on one of Switchboard's cards (Action.Submit) changes that card, as an
+      // Action.Execute does; typed commands always get a new card.
+      const pressedOn = request.source.kind === 'submit' ? context.activity.replyToId : undefined;
+      if (!pressedOn || !(await this.updateCard(context, pressedOn, message))) await context.sendActivity(message);
       await next();
     });
 
@@ -132,7 +140,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
         request = { verb: 'malformed', data: {}, source: { kind: 'execute' } };
       }
       const view = await this.runAction(context, request);
-      const card = withRefresh(this.renderer.render(view), refreshFor(view, context));
+      const card = withRefresh(this.renderer.render(view), this.refreshFor(view, context));
       return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
     }
     if (context.activity.name === 'application/search') return this.typeahead(context);
@@ -225,6 +233,22 @@ export class SwitchboardBot extends TeamsActivityHandler {
     const result = await this.router.route(request, callerOf(context.activity), before);
     if (result.position) await this.position.set(context, result.position);
     return result.view;
+  }
+
+  /** Replaces the card `activityId` through the connector; false (logged) when the connector refuses or cannot be reached. */
+  private async updateCard(context: TurnContext, activityId: string, message: Partial<Activity>): Promise<boolean> {
+    try {
+      await context.updateActivity({ ...message, id: activityId });
+      return true;
+    } catch (err) {
+      this.log.warn({ correlationId: context.activity.id, err: errorForLog(err) }, 'could not update the card in place; sending a new card');
+      return false;
+    }
+  }
+
+  /** No refresh on submit-only cards: Teams' automatic refresh is an Action.Execute. */
+  private refreshFor(view: View, context: TurnContext): Refresh | undefined {
+    return this.renderer.cardActions === 'submit' ? undefined : refreshFor(view, context);
   }
 
   private cardMessage(view: View, refresh?: Refresh) {

@@ -4,10 +4,10 @@ import * as ACData from 'adaptivecards-templating';
 import type { View } from '../app/views';
 import { projectPath } from '../project-path';
 import { guardMarkdownFields, registerPlainTextFunction } from './cards/plain-text';
-import { withSubmitFallbacks } from './cards/submit-fallback';
+import { submitOnly, withSubmitFallbacks } from './cards/submit-fallback';
 import { compileTemplate, type Card } from './cards/template-expander';
 
-export { withSubmitFallbacks } from './cards/submit-fallback';
+export { submitOnly, withSubmitFallbacks } from './cards/submit-fallback';
 export type { Card } from './cards/template-expander';
 
 /** Teams accepts messages up to 100 KB; Switchboard keeps every card under this. */
@@ -36,6 +36,11 @@ export interface CardRendererOptions {
    * differ; the test suite runs every card it renders this way (SWITCHBOARD_CHECK_TEMPLATES=1).
    */
   readonly engine?: 'compiled' | 'library' | 'both';
+  /**
+   * 'execute' (the default): Action.Execute buttons, each with its Action.Submit fallback.
+   * 'submit': Action.Submit only (CARD_ACTIONS=submit), for clients that fail on Action.Execute.
+   */
+  readonly cardActions?: 'execute' | 'submit';
 }
 
 /** Thrown in 'both' mode when the compiled expander and the library disagree. */
@@ -53,9 +58,12 @@ export class TemplateEnginesDisagreeError extends Error {
  */
 export class CardRenderer {
   private readonly expanders = new Map<string, (view: View) => Card>();
+  /** What kind of buttons the cards carry (CARD_ACTIONS). */
+  readonly cardActions: 'execute' | 'submit';
 
   constructor(cardsDir: string = projectPath('cards'), options: CardRendererOptions = {}) {
     registerPlainTextFunction();
+    this.cardActions = options.cardActions ?? 'execute';
     const engine = options.engine ?? (process.env.SWITCHBOARD_CHECK_TEMPLATES === '1' ? 'both' : 'compiled');
     const files = new Set(readdirSync(cardsDir).filter((f) => f.endsWith('.json')));
     for (const [view, file] of Object.entries(TEMPLATE_FILES)) {
@@ -71,7 +79,8 @@ export class CardRenderer {
   render(view: View): Card {
     const expand = this.expanders.get(view.view);
     if (!expand) throw new Error(`No card template for view ${view.view}`);
-    return expand(view);
+    // The one place buttons change kind: templates and the verb table stay the same in both modes.
+    return this.cardActions === 'submit' ? submitOnly(expand(view)) : expand(view);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ALEX, ISAIAH, MEGAN, PATTI } from '../support/directories';
-import { BotClient, textOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, textOf } from '../support/bot-client';
 
 const alex = { aadObjectId: ALEX };
 const megan = { aadObjectId: MEGAN };
@@ -8,10 +8,10 @@ const megan = { aadObjectId: MEGAN };
  * Card data comes from the client and can be forged. Every action is re-authorized against the
  * caller's memberships on the server; a refused action moves no one and never answers 5xx.
  */
-describe('forged and malformed actions', () => {
+describe.each(CARD_MODES)('forged and malformed actions (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeAll(async () => {
-    bot = await BotClient.start();
+    bot = await BotClient.start({}, mode);
   });
   afterAll(() => bot.close());
 
@@ -98,8 +98,8 @@ describe('forged and malformed actions', () => {
   });
 
   it('answers a request without a caller identity with the not-an-administrator card', async () => {
-    const { body } = await bot.post({ ...bot.activity(alex, { type: 'message', text: 'where am i' }), from: { id: '29:anon' } });
-    expect(JSON.stringify(body)).toContain('You are not an administrator of any account');
+    const cards = await bot.deliver({ ...bot.activity(alex, { type: 'message', text: 'where am i' }), from: { id: '29:anon' } });
+    expect(JSON.stringify(cards)).toContain('You are not an administrator of any account');
   });
 
   it('rejects malformed HTTP requests with 4xx, not 5xx', async () => {

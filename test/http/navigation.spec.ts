@@ -1,13 +1,13 @@
 import { ADELE, ALEX, ISAIAH, LYNNE, MEGAN, PATTI, tempDir } from '../support/directories';
-import { BotClient, action, actionsOf, cardsOf, click, textOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, action, actionsOf, buttonOf, click, textOf, verbOf } from '../support/bot-client';
 
 const alex = { aadObjectId: ALEX };
 const megan = { aadObjectId: MEGAN };
 
-describe('a partner admin finding their way around the tree, over real HTTP', () => {
+describe.each(CARD_MODES)('a partner admin finding their way around the tree, over real HTTP (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeAll(async () => {
-    bot = await BotClient.start();
+    bot = await BotClient.start({}, mode);
   });
   afterAll(() => bot.close());
 
@@ -22,7 +22,7 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
     expect(card!.body[0].columns[0]).toMatchObject({ width: '32px', backgroundImage: { url: expect.stringMatching(/^data:image\/png;base64,/) } });
     // At the scope root there is nowhere to go up to.
     expect(actionsOf(card!).map((a) => a.title)).not.toContain(expect.stringMatching(/Go up/));
-    expect(action(card!, /^Sub accounts \(15\)$/)).toMatchObject({ verb: 'accounts' });
+    expect(buttonOf(card!, /^Sub accounts \(15\)$/)).toMatchObject({ verb: 'accounts' });
   });
 
   it('accepts the command in any case, with a question mark, and its aliases', async () => {
@@ -41,7 +41,7 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
 
     const tailspin = await click(bot, alex, tree, 'Open Tailspin Networks');
     expect(textOf(tailspin)).toContain('Path: Northwind Voice > Tailspin Networks');
-    expect(action(tailspin, 'Open Northwind Voice')).toMatchObject({ verb: 'open', data: { accountId: 'northwind' } });
+    expect(buttonOf(tailspin, 'Open Northwind Voice')).toMatchObject({ verb: 'open', data: { accountId: 'northwind' } });
 
     const [typed] = await bot.say(alex, 'open Wingtip IT Services');
     expect(textOf(typed!)).toContain('Path: Northwind Voice > Tailspin Networks > Wingtip IT Services');
@@ -81,7 +81,7 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
     expect(textOf((await bot.say(alex, 'open KINGSWAY'))[0]!)).toContain('Account id: kingsway-motors');
     const [several] = await bot.say(alex, 'open internal');
     expect(textOf(several!)).toContain('Several accounts match "internal"');
-    expect(actionsOf(several!).filter((a) => a.verb === 'open').length).toBeGreaterThan(1);
+    expect(actionsOf(several!).filter((a) => verbOf(a) === 'open').length).toBeGreaterThan(1);
   });
 
   it('finds accounts by name across the admin’s scopes only, best match first', async () => {
@@ -91,7 +91,7 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
     const [none] = await bot.say(megan, 'find dental');
     expect(textOf(none!)).toContain('No account matches “dental”');
     const [ranked] = await bot.say(alex, 'find tailspin');
-    const titles = actionsOf(ranked!).filter((a) => a.verb === 'open').map((a) => a.title);
+    const titles = actionsOf(ranked!).filter((a) => verbOf(a) === 'open').map((a) => a.title);
     expect(titles[0]).toBe('Open Tailspin Networks');
     expect(titles[1]).toBe('Open Tailspin Networks - Internal Use');
   });
@@ -163,21 +163,21 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
   });
 
   it('strips the @mention in group chats', async () => {
-    const { body } = await bot.post(
+    const [card] = await bot.deliver(
       bot.activity(alex, {
         type: 'message',
         text: '<at>Switchboard</at> home',
         entities: [{ type: 'mention', text: '<at>Switchboard</at>', mentioned: { id: '28:switchboard', name: 'Switchboard' } }],
       }),
     );
-    expect(textOf(cardsOf(body)[0]!)).toContain('Account id: northwind');
+    expect(textOf(card!)).toContain('Account id: northwind');
   });
 
   it('welcomes the team when the bot is added', async () => {
-    const { body } = await bot.post(
+    const [card] = await bot.deliver(
       bot.activity(alex, { type: 'conversationUpdate', membersAdded: [{ id: '28:switchboard' }, { id: '29:someone' }] }),
     );
-    expect(textOf(cardsOf(body)[0]!)).toContain('Welcome to Switchboard, Alex Wilber');
+    expect(textOf(card!)).toContain('Welcome to Switchboard, Alex Wilber');
   });
 
   it('keeps two admins in one group chat in their own places', async () => {
@@ -190,10 +190,10 @@ describe('a partner admin finding their way around the tree, over real HTTP', ()
 
   it('remembers where the admin is across a restart', async () => {
     const dataDir = tempDir();
-    const first = await BotClient.start({ DATA_DIR: dataDir });
+    const first = await BotClient.start({ DATA_DIR: dataDir }, mode);
     await first.say(alex, 'open bridgewater-logistics');
     await first.close();
-    const second = (await BotClient.start({ DATA_DIR: dataDir })).inConversation(first.conversationId);
+    const second = (await BotClient.start({ DATA_DIR: dataDir }, mode)).inConversation(first.conversationId);
     try {
       expect(textOf((await second.say(alex, 'where am i'))[0]!)).toContain('Account id: bridgewater-logistics');
     } finally {

@@ -1,5 +1,5 @@
 import type { AccountRecord } from '../../src/domain/directory-document';
-import { BotClient, action, click, textOf, type Card } from '../support/bot-client';
+import { CARD_MODES, BotClient, buttonOf, click, textOf, type Card } from '../support/bot-client';
 import { OFFERS, admin, writeDirectory } from '../support/directories';
 
 /**
@@ -17,10 +17,10 @@ const adminB = admin('admin-b', [['r', ['SubscriptionContributor']]], 'Admin B')
 const a = { aadObjectId: adminA.aadObjectId };
 const b = { aadObjectId: adminB.aadObjectId };
 
-describe('review ids belong to one account and one admin, over HTTP', () => {
+describe.each(CARD_MODES)('review ids belong to one account and one admin, over HTTP (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeEach(async () => {
-    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins: [adminA, adminB] }), DATA_DIR: 'none' });
+    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins: [adminA, adminB] }), DATA_DIR: 'none' }, mode);
   });
   afterEach(() => bot.close());
 
@@ -33,11 +33,11 @@ describe('review ids belong to one account and one admin, over HTTP', () => {
 
   it('another admin confirming with a pending review id does not use it up; its owner’s confirmation applies once', async () => {
     const reviewA = await reviewOn(a, 'ca', 20);
-    const stolen = action(reviewA, 'Update Subscriptions').data.reviewId as string;
+    const stolen = buttonOf(reviewA, 'Update Subscriptions').data.reviewId as string;
 
     // B confirms a change of their own with A's review id: B's change is B's, and applies.
     const reviewB = await reviewOn(b, 'cb', 15);
-    const confirmB = action(reviewB, 'Update Subscriptions');
+    const confirmB = buttonOf(reviewB, 'Update Subscriptions');
     const doneB = await bot.execute(b, confirmB.verb, { ...confirmB.data, reviewId: stolen });
     expect(textOf(doneB)).toContain('10 → 15');
 

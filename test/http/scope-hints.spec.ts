@@ -2,7 +2,7 @@ import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
 import type { AccountRecord } from '../../src/domain/directory-document';
 import { DEFAULT_PORTAL_TEMPLATES } from '../../src/domain/portals';
 import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
-import { BotClient, textOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, textOf } from '../support/bot-client';
 import { OFFERS, TENANT, admin, writeDirectory } from '../support/directories';
 
 /** Hints that point upward say so without naming, and are true for the admin who reads them. */
@@ -18,10 +18,10 @@ const rootViewer = admin('root-viewer', [['top', ['SubscriptionViewer', 'BrandCo
 const brandOnly = admin('brand-only', [['top', ['BrandContributor']], ['cust', ['BrandContributor']]], 'Brand Only');
 const doc = { offers: OFFERS, accounts, admins: [own, viewer, rootViewer, brandOnly] };
 
-describe('hints about who can change things, over HTTP', () => {
+describe.each(CARD_MODES)('hints about who can change things, over HTTP (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeAll(async () => {
-    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory(doc), DATA_DIR: 'none' });
+    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory(doc), DATA_DIR: 'none' }, mode);
   });
   afterAll(() => bot.close());
 
@@ -40,7 +40,7 @@ describe('hints about who can change things, over HTTP', () => {
   });
 });
 
-describe('the portal card’s hint when the admin’s roles show no links', () => {
+describe.each(CARD_MODES)('the portal card’s hint when the admin’s roles show no links (%s buttons)', (mode) => {
   it('points at an Account Owner above only where there is an account above', async () => {
     const directory = await EmbeddedDirectory.open({ seedFile: writeDirectory(doc) });
     const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: DEFAULT_PORTAL_TEMPLATES });

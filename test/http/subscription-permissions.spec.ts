@@ -1,7 +1,7 @@
 import type { AccountRecord } from '../../src/domain/directory-document';
 import { ROLES, type Role } from '../../src/domain/roles';
 import { OFFERS, admin, writeDirectory } from '../support/directories';
-import { BotClient, actionsOf, textOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, actionsOf, textOf } from '../support/bot-client';
 
 /**
  * Every role, held on the customer itself, on its reseller, or on the partner: who sees the
@@ -21,10 +21,10 @@ const admins = cases.map(({ role, where }, i) => admin(oid(i), [[WHERE[where], [
 const SEES: readonly Role[] = ['SubscriptionOwner', 'SubscriptionContributor', 'SubscriptionViewer'];
 const CHANGES: readonly Role[] = ['SubscriptionOwner', 'SubscriptionContributor'];
 
-describe('subscription permissions, every role on the account and above it', () => {
+describe.each(CARD_MODES)('subscription permissions, every role on the account and above it (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeAll(async () => {
-    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins }) });
+    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins }) }, mode);
   });
   afterAll(() => bot.close());
 

@@ -1,5 +1,5 @@
 import { ALEX, ISAIAH, MEGAN, tempDir } from '../support/directories';
-import { BotClient, action, actionsOf, click, textOf, type Card } from '../support/bot-client';
+import { CARD_MODES, BotClient, action, actionsOf, buttonOf, click, submitDataOf, textOf, type Card } from '../support/bot-client';
 
 const alex = { aadObjectId: ALEX };
 const megan = { aadObjectId: MEGAN };
@@ -21,15 +21,14 @@ function inputs(card: Card): Record<string, unknown> {
 
 /** Presses "Review changes" on an edit card with some quantities typed in, as Teams sends it. */
 async function reviewWith(bot: BotClient, person: { aadObjectId: string }, card: Card, typed: Record<string, string>): Promise<Card> {
-  const button = action(card, 'Review changes');
   const values = Object.fromEntries(Object.entries(inputs(card)).map(([k, v]) => [k, String(v)]));
-  return bot.execute(person, button.verb, { ...button.data, ...values, ...typed });
+  return click(bot, person, card, 'Review changes', { ...values, ...typed });
 }
 
-describe('quick subscription changes', () => {
+describe.each(CARD_MODES)('quick subscription changes (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeEach(async () => {
-    bot = await BotClient.start({ MAX_QUANTITY: '500' });
+    bot = await BotClient.start({ MAX_QUANTITY: '500' }, mode);
   });
   afterEach(() => bot.close());
 
@@ -117,7 +116,7 @@ describe('quick subscription changes', () => {
   it('refuses a forged confirmation from someone who may not change the account, applying nothing', async () => {
     await bot.say(alex, 'open acme-dental');
     const [review] = await bot.say(alex, 'set C2TU1 30');
-    const update = action(review!, 'Update Subscriptions');
+    const update = buttonOf(review!, 'Update Subscriptions');
     for (const person of [isaiah, megan]) {
       const refused = await bot.execute(person, update.verb, update.data);
       expect(textOf(refused)).toMatch(/Not allowed here|Account not found/);
@@ -151,10 +150,10 @@ describe('quick subscription changes', () => {
   it('applies a confirmation that arrives twice once, answering the same both times, by Execute or Submit', async () => {
     await bot.say(alex, 'open kingsway-motors');
     const [review] = await bot.say(alex, 'set C2TU1 99');
-    const update = action(review!, 'Update Subscriptions');
-    const [first, second] = await Promise.all([bot.execute(alex, update.verb, update.data), bot.execute(alex, update.verb, update.data)]);
+    const update = buttonOf(review!, 'Update Subscriptions');
+    const [first, second] = await Promise.all([bot.execute(alex, update.verb, update.data, review), bot.execute(alex, update.verb, update.data, review)]);
     expect(second).toEqual(first);
-    const [viaSubmit] = await bot.submit(alex, update.fallback.data);
+    const [viaSubmit] = await bot.submit(alex, submitDataOf(action(review!, 'Update Subscriptions')));
     expect(viaSubmit).toEqual(first);
     const history = textOf((await bot.say(alex, 'history'))[0]!);
     expect(history.match(/→ 99/g)).toHaveLength(1);
@@ -165,21 +164,20 @@ describe('quick subscription changes', () => {
   it('takes the same path for a review sent by Action.Submit as by Action.Execute', async () => {
     await bot.say(alex, 'open kingsway-motors');
     const [edit] = await bot.say(alex, 'subscriptions');
-    const button = action(edit!, 'Review changes');
-    const viaExecute = await bot.execute(alex, button.verb, { ...button.data, qty_C2TU1: '50' });
-    const [viaSubmit] = await bot.submit(alex, { ...button.fallback.data, qty_C2TU1: '50' });
+    const viaExecute = await click(bot, alex, edit!, 'Review changes', { qty_C2TU1: '50' });
+    const [viaSubmit] = await bot.submit(alex, { ...submitDataOf(action(edit!, 'Review changes')), qty_C2TU1: '50' });
     const withoutId = (card: Card) => JSON.parse(JSON.stringify(card).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID'));
     expect(withoutId(viaSubmit!)).toEqual(withoutId(viaExecute));
   });
 
   it('keeps an acknowledged change across a restart, with its audit entry', async () => {
     const dataDir = tempDir();
-    const first = await BotClient.start({ DATA_DIR: dataDir });
+    const first = await BotClient.start({ DATA_DIR: dataDir }, mode);
     await first.say(alex, 'open lakeside-vets');
     const [review] = await first.say(alex, 'set C2TU1 77');
     await click(first, alex, review!, 'Update Subscriptions');
     await first.close();
-    const second = (await BotClient.start({ DATA_DIR: dataDir })).inConversation(first.conversationId);
+    const second = (await BotClient.start({ DATA_DIR: dataDir }, mode)).inConversation(first.conversationId);
     try {
       expect(inputs((await second.say(alex, 'subscriptions'))[0]!).qty_C2TU1).toBe(77);
       expect(textOf((await second.say(alex, 'history'))[0]!)).toContain('→ 77');

@@ -1,6 +1,6 @@
 import type { AccountRecord } from '../../src/domain/directory-document';
 import { OFFERS, admin, writeDirectory } from '../support/directories';
-import { BotClient, action, textOf, type Card } from '../support/bot-client';
+import { CARD_MODES, BotClient, buttonOf, textOf, type Card } from '../support/bot-client';
 import { parseAndRender } from '../support/adaptive-cards';
 
 /** An admin of 80 customer accounts: too many for static choices, so the picker asks as they type. */
@@ -8,11 +8,11 @@ const accounts: AccountRecord[] = [{ id: 'p', name: 'Partner', parentId: null, k
 for (let i = 0; i < 80; i++) accounts.push({ id: `c${i}`, name: `Client ${String(i).padStart(2, '0')} ${i % 2 ? 'Dental' : 'Legal'}`, parentId: 'p', kind: 'customer' });
 const helpdesk = admin('00000000-0000-0000-0000-000000000777', accounts.slice(1).map((a) => [a.id, ['ServiceViewer']]), 'Helpdesk Hana');
 
-describe('the switch picker for an admin of many accounts', () => {
+describe.each(CARD_MODES)('the switch picker for an admin of many accounts (%s buttons)', (mode) => {
   let bot: BotClient;
   const hana = { aadObjectId: helpdesk.aadObjectId };
   beforeAll(async () => {
-    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins: [helpdesk] }) });
+    bot = await BotClient.start({ DIRECTORY_FILE: writeDirectory({ offers: OFFERS, accounts, admins: [helpdesk] }) }, mode);
   });
   afterAll(() => bot.close());
 
@@ -32,7 +32,7 @@ describe('the switch picker for an admin of many accounts', () => {
     expect(body.value.results.every((r: { title: string }) => r.title.includes('Dental'))).toBe(true);
 
     const chosen = body.value.results[3].value;
-    const moved = await bot.execute(hana, action(picker!, 'Switch').verb, { scopeRootId: chosen });
+    const moved = await bot.execute(hana, buttonOf(picker!, 'Switch').verb, { scopeRootId: chosen }, picker);
     expect(textOf(moved)).toContain(`Account id: ${chosen}`);
   });
 

@@ -1,5 +1,5 @@
 import { ALEX } from '../support/directories';
-import { BotClient, textOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, textOf } from '../support/bot-client';
 
 const alex = { aadObjectId: ALEX };
 
@@ -10,10 +10,10 @@ const CARD_WORDING = /\b(card|button)\b/i;
  * Typed commands and card buttons reach the same handlers, but a mistake is told in the words of
  * what the admin used: a typed command is never blamed on a card, and a card still is.
  */
-describe('mistakes worded for how the action arrived, over real HTTP', () => {
+describe.each(CARD_MODES)('mistakes worded for how the action arrived, over real HTTP (%s buttons)', (mode) => {
   let bot: BotClient;
   beforeAll(async () => {
-    bot = await BotClient.start();
+    bot = await BotClient.start({}, mode);
     await bot.say(alex, 'open acme-dental');
   });
   afterAll(() => bot.close());

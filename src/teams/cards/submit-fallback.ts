@@ -30,3 +30,24 @@ export function withSubmitFallbacks<T>(node: T): T {
   }
   return node;
 }
+
+/**
+ * Submit-only cards (CARD_ACTIONS=submit): every Action.Execute in `node` becomes the
+ * Action.Submit its fallback would be, keeping its other properties (style, id, tooltip), in
+ * place. For Teams clients that know Action.Execute but fail on it, where a fallback never runs.
+ */
+export function submitOnly<T>(node: T): T {
+  if (Array.isArray(node)) {
+    node.forEach(submitOnly);
+  } else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const value of Object.values(record)) submitOnly(value);
+    if (record.type === 'Action.Execute') {
+      const { type: _type, verb, fallback: _fallback, title, associatedInputs, data, ...rest } = record;
+      const submit = { ...submitFallback({ title, associatedInputs, data, verb }), ...rest };
+      for (const key of Object.keys(record)) delete record[key];
+      Object.assign(record, submit);
+    }
+  }
+  return node;
+}
