@@ -62,6 +62,13 @@ param cosmosAutoscaleMaxThroughput int = 1000
 @maxValue(730)
 param logRetentionDays int = 30
 
+@description('How card buttons reach the bot (CARD_ACTIONS): execute (Universal Actions with an Action.Submit fallback) or submit (Action.Submit only, for tenants whose Teams phone clients fail on Action.Execute).')
+@allowed([
+  'execute'
+  'submit'
+])
+param cardActions string = 'execute'
+
 @description('Tags put on every resource.')
 param tags object = {
   app: 'switchboard'
@@ -320,6 +327,10 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'MicrosoftAppTenantId'
           value: tenant().tenantId
+        }
+        {
+          name: 'CARD_ACTIONS'
+          value: cardActions
         }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'

@@ -1,4 +1,5 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
@@ -38,6 +39,12 @@ export interface ServerOptions {
   readonly decorateDirectory?: (directory: Directory) => Directory;
   /** How long one action may take before the user is told the directory is unavailable. */
   readonly turnBudgetMs?: number;
+  /**
+   * Where the bot's outbound connector calls get their credentials (authenticated mode).
+   * Unset, botbuilder builds them from the settings (MSAL against Entra ID, which accepts only
+   * https authorities): tests that send to a loopback Bot Connector stand-in pass their own.
+   */
+  readonly connectorCredentials?: ServiceClientCredentialsFactory;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -59,7 +66,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
 
   const auth = new FailClosedAuthentication(
-    new ConfigurationBotFrameworkAuthentication(authSettings(config)),
+    new ConfigurationBotFrameworkAuthentication(authSettings(config), options.connectorCredentials),
     (reason) => log.warn({ reason }, 'request rejected: not authenticated'),
     config.bot ? (config.bot.tokenIssuer ?? PUBLIC_CLOUD_SETTINGS.ToBotFromChannelTokenIssuer) : undefined,
   );

@@ -78,6 +78,8 @@ describe('deploy/main.bicep app settings against SETTINGS', () => {
       AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
       MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
       MicrosoftAppTenantId: '66666666-7777-8888-9999-000000000000',
+      // The cardActions parameter's default.
+      CARD_ACTIONS: 'execute',
     };
     const env: Record<string, string> = {};
     for (const s of appSettingsOf(parseBicep(bicep))) env[s.name] = literal(s.value) ?? deployed[s.name] ?? 'computed-at-deployment';
@@ -86,6 +88,7 @@ describe('deploy/main.bicep app settings against SETTINGS', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.directory).toMatchObject({ kind: 'cosmos', key: undefined, managedIdentityClientId: deployed.AZURE_CLIENT_ID });
     expect(config.bot).toMatchObject({ appId: deployed.MicrosoftAppId, appType: 'UserAssignedMSI', appPassword: '' });
+    expect(config.cardActions).toBe('execute');
   });
 });
 

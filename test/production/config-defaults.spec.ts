@@ -35,6 +35,7 @@ const READERS: Readonly<Record<string, { env?: Record<string, string>; read: (co
   REQUEST_TIMEOUT_MS: { read: (c) => String(c.requestTimeoutMs) },
   MAX_CONNECTIONS: { read: (c) => String(c.maxConnections) },
   MAX_QUANTITY: { read: (c) => String(c.maxQuantity) },
+  CARD_ACTIONS: { read: (c) => c.cardActions },
 };
 
 const defaulted = SETTINGS.filter((s): s is SettingSpec & { default: string } => s.default !== undefined);
@@ -62,6 +63,7 @@ describe('setting defaults come from the SETTINGS table', () => {
       HOST: '::1',
       LOG_LEVEL: 'warn',
       MAX_QUANTITY: '50',
+      CARD_ACTIONS: 'submit',
       REQUEST_TIMEOUT_MS: '1234',
       MAX_CONNECTIONS: '7',
       DATA_DIR: 'elsewhere',

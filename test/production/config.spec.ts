@@ -200,6 +200,13 @@ describe('every wrong setting has its own message, all reported at once', () => 
     expect(problemsOf({ ...DEV, PORT })).toEqual([message]);
   });
 
+  it('CARD_ACTIONS', () => {
+    expect(problemsOf({ ...DEV, CARD_ACTIONS: 'phone' })).toEqual(['CARD_ACTIONS must be execute or submit (got "phone")']);
+    expect(problemsOf({ ...DEV, CARD_ACTIONS: 'Submit' })).toEqual(['CARD_ACTIONS must be execute or submit (got "Submit")']);
+    expect(loadConfig({ ...DEV, CARD_ACTIONS: 'submit' }).cardActions).toBe('submit');
+    expect(loadConfig(DEV).cardActions).toBe('execute');
+  });
+
   it('LOG_LEVEL', () => {
     expect(problemsOf({ ...DEV, LOG_LEVEL: 'verbose' })).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")']);
     expect(loadConfig({ ...DEV, LOG_LEVEL: 'silent' }).logLevel).toBe('silent');

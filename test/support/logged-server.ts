@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLog } from '../../src/log';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server';
 import { DEMO_FILE, TENANT, tempDir } from './directories';
 
 /**
@@ -31,7 +31,7 @@ export interface HttpReply {
   readonly headers: Headers;
 }
 
-export async function startLoggedServer(env: Record<string, string> = {}, level: 'info' | 'debug' | 'trace' = 'info'): Promise<LoggedServer> {
+export async function startLoggedServer(env: Record<string, string> = {}, level: 'info' | 'debug' | 'trace' = 'info', options: Omit<ServerOptions, 'log'> = {}): Promise<LoggedServer> {
   const dataDir = tempDir();
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: dataDir, LOG_LEVEL: level, ...(env.MicrosoftAppId ? {} : { INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' }), ...env });
   const lines: string[] = [];
@@ -44,7 +44,7 @@ export async function startLoggedServer(env: Record<string, string> = {}, level:
       lines.push(...parts.filter((l) => l.length > 0));
     },
   };
-  const server = await startServer(config, { log: createLog(config.logLevel, destination) });
+  const server = await startServer(config, { ...options, log: createLog(config.logLevel, destination) });
   return {
     server,
     url: server.url,
