@@ -105,7 +105,13 @@ export class SubscriptionChanges {
     // The version and quantities this write is checked against are read fresh: a cached copy
     // (older than a change made through another instance) may speed up a read, never refuse a valid confirmation.
     const here = await this.current(located);
-    if (version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    if (version !== here.account.version) {
+      // The change may be this very confirmation, landed meanwhile through another instance
+      // (sent twice at once): that is a replay, not someone else's change.
+      const landed = await this.directory.findChange(here.account.id, actionId);
+      if (landed) return this.replayed(here, catalog, position, caller, landed);
+      return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
+    }
     const plan = this.plan(here, catalog, entered);
     if (plan.problems.length > 0) return this.card(here, catalog, position, { entered, problems: plan.problems });
     if (plan.changes.length === 0) return this.card(here, catalog, position, { banner: 'Nothing to change.' });

@@ -64,4 +64,29 @@ describe('a confirmation on another instance than the change before it', () => {
     expect(confirmed.view).toMatchObject({ view: 'subscriptionsUpdated', changes: [{ sku: 'C2TU1', oldQuantity: 30, newQuantity: 40 }] });
     expect(await a.getAccount('acme-dental', { fresh: true })).toMatchObject({ version: '3' });
   });
+
+  it('answers a confirmation sent to A and B at once as applied on both, when A lands it between B\'s replay check and B\'s version check', async () => {
+    const { a, b } = await twoInstances();
+    const onA = subscriptionsOver(a);
+    const review = await reviewed(onA, 30);
+    let landedOnA = false;
+    // B looks for the confirmation (not there yet); A applies it; only then does B read the account.
+    const interleaved = new Proxy(b, {
+      get(target, property, receiver) {
+        if (property !== 'findChange') return Reflect.get(target, property, receiver);
+        return async (accountId: string, actionId: string) => {
+          const found = await target.findChange(accountId, actionId);
+          if (!landedOnA) {
+            landedOnA = true;
+            expect((await confirmOf(onA, review)).view.view).toBe('subscriptionsUpdated');
+          }
+          return found;
+        };
+      },
+    });
+    const onB = await confirmOf(subscriptionsOver(interleaved), review);
+    expect(landedOnA).toBe(true);
+    expect(onB.view).toMatchObject({ view: 'subscriptionsUpdated', changes: [{ sku: 'C2TU1', oldQuantity: 18, newQuantity: 30 }] });
+    expect(await a.auditTrail('acme-dental', 10)).toHaveLength(1);
+  });
 });
