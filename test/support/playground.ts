@@ -124,12 +124,33 @@ export async function launchChromium(): Promise<Browser> {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** How the page is seen: a desktop window (the default), or a phone held upright and used by touch. */
+export interface Device {
+  readonly viewport: { readonly width: number; readonly height: number };
+  readonly isMobile?: boolean;
+  readonly hasTouch?: boolean;
+}
+export const DESKTOP: Device = { viewport: { width: 1280, height: 1000 } };
+/**
+ * A 390 × 844 phone (iPhone 12 to 15 in CSS pixels) used by touch. Not isMobile: the Playground is
+ * wider than a phone (its chat pane is at least 600 px), and Chromium's mobile viewport would zoom
+ * the whole page out to fit it.
+ */
+export const PHONE: Device = { viewport: { width: 390, height: 844 }, hasTouch: true };
+
+export interface OpenOptions {
+  readonly device?: Device;
+  /** Where this page's screenshots go (default test-artifacts/e2e). */
+  readonly artifactsDir?: string;
+}
+
 /**
  * A browser page on the Playground: requests leaving the machine (fonts and animations from
  * Microsoft's CDN) are blocked, so the test is offline and never waits on the network.
  */
-export async function openPlayground(browser: Browser, url: string, timeoutMs: number): Promise<ChatPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+export async function openPlayground(browser: Browser, url: string, timeoutMs: number, options: OpenOptions = {}): Promise<ChatPage> {
+  const device = options.device ?? DESKTOP;
+  const context = await browser.newContext({ viewport: device.viewport, isMobile: device.isMobile ?? false, hasTouch: device.hasTouch ?? false });
   const page = await context.newPage();
   await page.route('**/*', (route) => {
     const { protocol, hostname } = new URL(route.request().url());
@@ -137,7 +158,7 @@ export async function openPlayground(browser: Browser, url: string, timeoutMs: n
     return route.abort('blockedbyclient');
   });
   page.setDefaultTimeout(timeoutMs);
-  const chat = new ChatPage(page);
+  const chat = new ChatPage(page, device.hasTouch ?? false, options.artifactsDir ?? ARTIFACTS_DIR);
   try {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
     await chat.composeBox.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -150,7 +171,12 @@ export async function openPlayground(browser: Browser, url: string, timeoutMs: n
 
 /** The Playground's personal chat with the bot, as a person sees and uses it. */
 export class ChatPage {
-  constructor(readonly page: Page) {}
+  constructor(
+    readonly page: Page,
+    /** Buttons are tapped rather than clicked (a touch device). */
+    readonly touch = false,
+    readonly artifactsDir = ARTIFACTS_DIR,
+  ) {}
 
   /** The message box at the bottom (a Lexical rich-text editor). */
   get composeBox(): Locator {
@@ -190,7 +216,8 @@ export class ChatPage {
   async clickAndWaitInPlace(card: Locator, button: string, expected: string): Promise<string> {
     const handle = (await card.elementHandle()) as ElementHandle<HTMLElement>;
     const before = await this.cards.count();
-    await card.getByRole('button', { name: button, exact: true }).click();
+    const target = card.getByRole('button', { name: button, exact: true });
+    await (this.touch ? target.tap() : target.click());
     await this.page.waitForFunction(([el, text]) => el.isConnected && el.innerText.includes(text), [handle, expected] as const).catch(async (error: Error) => {
       const now = await handle.evaluate((el) => (el.isConnected ? el.innerText : '(the card is gone)')).catch(() => '(the card is gone)');
       throw new Error(`After clicking "${button}" the card did not come to show "${expected}" (${error.message}). It reads:\n${now}`);
@@ -208,8 +235,8 @@ export class ChatPage {
   }
 
   async screenshot(name: string): Promise<string> {
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+    mkdirSync(this.artifactsDir, { recursive: true });
+    const file = path.join(this.artifactsDir, `${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
