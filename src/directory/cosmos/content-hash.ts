@@ -11,20 +11,16 @@ export const IMPORT_HASH_FIELD = 'importHash';
 /** Marks a document the import retired (an admin the file no longer has): already done, not redone. */
 export const RETIRED_PREFIX = 'retired:';
 
-/** JSON with every object's keys sorted: equal content gives equal text, whatever the key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+/** Rebuilds each object with its keys sorted: equal content gives equal JSON, whatever the key order. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
 }
 
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url');
+  return createHash('sha256').update(JSON.stringify(value, sortedKeys), 'utf8').digest('base64url');
 }
 
 /** The document as the import writes it: its content, and the hash of that content. */

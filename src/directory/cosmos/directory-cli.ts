@@ -142,6 +142,7 @@ export async function runDirectoryCli(args: readonly string[], context: CliConte
     return 2;
   }
   const calls = new TransferCalls(limits);
+  const cost = (): string => `${count(requests.count())} requests to Cosmos DB in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   try {
     if (command === 'init') {
       await createContainers(client, settings.database);
@@ -150,7 +151,6 @@ export async function runDirectoryCli(args: readonly string[], context: CliConte
     }
     const containers = await openContainers(client, settings.database);
     const progress = (line: string): void => io.out(line);
-    const cost = (): string => `${count(requests.count())} requests to Cosmos DB in ${((performance.now() - started) / 1000).toFixed(1)} s`;
     if (source) {
       io.out(`Importing ${file} into ${settings.endpoint} database "${settings.database}" (request timeout ${count(limits.requestTimeoutMs)} ms, ${limits.retries} retries)`);
       await importDirectory(containers, source, progress, { calls });
@@ -171,7 +171,7 @@ export async function runDirectoryCli(args: readonly string[], context: CliConte
       return 1;
     }
     io.err(`${command} failed: ${describeCause(error)}`);
-    if (command === 'import') io.err('Run the same import again to carry on: what is already written is compared and skipped.');
+    if (command === 'import') io.err(`Run the same import again to carry on: what is already written is compared and skipped. (${cost()})`);
     return 1;
   } finally {
     client.dispose();

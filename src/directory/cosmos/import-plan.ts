@@ -3,7 +3,7 @@ import { contentHash, RETIRED_PREFIX, stamped } from './content-hash';
 import type { CosmosContainers } from './containers';
 import { asJson, withoutSystemProperties, type CatalogDoc } from './documents';
 import { partitionKeyOf, partitionProperty, type ImportedDoc, type ImportedKind } from './imported-kinds';
-import { scanPartition } from './partition-scan';
+import { PROJECTED_PAGE_ITEMS, scanPartition } from './partition-scan';
 import { stableOrdinals } from './stable-ordinals';
 import { pointRead } from './point-read';
 import type { TransferCalls } from './transfer-calls';
@@ -60,7 +60,7 @@ export async function planImport(containers: CosmosContainers, kinds: readonly I
     await inParallel([...partitions], PARALLEL_BATCHES, (partitionKey) =>
       scanPartition<HeldRow>(containers[container], { ...query, parameters: [...query.parameters, { name: '@pk', value: partitionKey }] }, partitionKey, `what ${container} partition "${partitionKey}" holds`, calls, (page) => {
         for (const row of page) rows.set(keyOf(partitionKey, row.id), row);
-      }),
+      }, PROJECTED_PAGE_ITEMS),
     );
     progress(`  ${container}: ${count(rows.size)} documents held in ${count(partitions.size)} partitions`);
     held.set(container, rows);
