@@ -105,6 +105,19 @@ describe('three instances on one Cosmos DB', () => {
     expect(trail.map((e) => e.lines)).toEqual([[{ sku: 'C2TU1', oldQuantity: 11, newQuantity: 12 }], [{ sku: 'C2TU1', oldQuantity: INITIAL_C2TU1, newQuantity: 11 }]]);
   });
 
+  it('apply a review made on A right after a change on A, confirmed on B whose cache still holds the older version', async () => {
+    const [onA, onB] = fleet.conversation();
+    await onB!.say(alex, 'open c-2');
+    expect(quantityOn((await onB!.say(alex, 'subscriptions'))[0]!)).toBe(INITIAL_C2TU1); // now in B's account cache
+    await onA!.say(alex, 'where am i');
+    const [first] = await onA!.say(alex, 'set C2TU1 21');
+    expect(textOf(await confirm(onA!, alex, first!))).toContain('Subscriptions updated');
+    const [second] = await onA!.say(alex, 'set C2TU1 22');
+    expect(confirmOf(second!).data.version).toBe('2');
+    expect(textOf(await confirm(onB!, alex, second!))).toContain('Subscriptions updated');
+    expect(await fleet.truth.getAccount('c-2', { fresh: true })).toMatchObject({ version: '3', subscriptions: [{ sku: 'C2TU1', quantity: 22 }] });
+  });
+
   it('let exactly one of two conflicting confirmations win; the other is told the subscriptions changed', async () => {
     const [onA] = fleet.conversation();
     const [, onB] = fleet.conversation();
