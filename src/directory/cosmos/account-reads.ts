@@ -30,7 +30,6 @@ export class CosmosAccountReads {
   private readonly roots = new TtlCache<string, string>(Infinity, MAX_LOCATORS);
   private readonly docs: TtlCache<string, AccountDoc>;
   private readonly summaries: TtlCache<string, AccountSummary>;
-  private rootsSince = 0;
   /** Bumped by forgetAll(): a read sent before it answers with what may be an older import. */
   private generation = 0;
 
@@ -44,32 +43,6 @@ export class CosmosAccountReads {
 
   learnRoot(accountId: string, rootId: string): void {
     this.roots.set(accountId, rootId);
-  }
-
-  /**
-   * Loads every account's root into memory (a few MB for 100,000 accounts) with one
-   * partition-scoped query paged by continuation tokens, then on later calls only the locators
-   * written since, so that opening any account is one point read. Until the first load completes,
-   * or for an account imported since the last refresh, a locator read fills in.
-   */
-  async refreshRoots(signal: AbortSignal): Promise<void> {
-    const iterator = this.containers.lookups.items.query<Pick<LocatorDoc, 'accountId' | 'rootId'> & { _ts: number }>(
-      {
-        query: "SELECT c.accountId, c.rootId, c._ts FROM c WHERE c.pk = @pk AND c.type = 'locator' AND c._ts >= @since",
-        parameters: [{ name: '@pk', value: LOCATOR_PARTITION }, { name: '@since', value: this.rootsSince }],
-      },
-      { partitionKey: LOCATOR_PARTITION, maxItemCount: 5000, abortSignal: signal },
-    );
-    let newest = this.rootsSince;
-    while (iterator.hasMoreResults()) {
-      const { resources } = await iterator.fetchNext();
-      for (const { accountId, rootId, _ts } of resources) {
-        this.roots.set(accountId, rootId);
-        newest = Math.max(newest, _ts);
-      }
-    }
-    // _ts counts whole seconds, so the next refresh asks again from the same second (>=).
-    this.rootsSince = newest;
   }
 
   /** The tree root of an account: from memory, else from its locator (one point read). */

@@ -12,7 +12,8 @@ import { childrenPage } from './children-pages';
 import { AdminRoster } from './admin-roster';
 import { CONTAINER_SPECS, type CosmosContainers } from './containers';
 import { isAccountId } from './cosmos-ids';
-import { ancestorAccount, CATALOG_ID, summaryOf, toAccount, type AccountDoc, type AuditDoc, type CatalogDoc } from './documents';
+import { ancestorAccount, CATALOG_ID, LOCATOR_PARTITION, summaryOf, toAccount, type AccountDoc, type AuditDoc, type CatalogDoc, type LocatorDoc } from './documents';
+import { PartitionSweep, type Stamped } from './partition-sweep';
 import { pointRead, queryPartition } from './point-read';
 import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
 import { CosmosChangeWriter } from './change-writer';
@@ -49,6 +50,11 @@ export interface CosmosDirectoryOptions {
    * at least twice within it.
    */
   readonly rosterMaxAgeMs: number;
+  /**
+   * Account locators per page of the background load of every account's tree root. A load that
+   * fails part-way resumes at the page where it stopped.
+   */
+  readonly locatorPageSize: number;
 }
 
 /** Where the directory reports its own health changes (a pino logger will do). */
@@ -75,12 +81,19 @@ export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   treeTtlMs: 300_000,
   catalogTtlMs: 300_000,
   rosterMaxAgeMs: 60_000,
+  locatorPageSize: 5000,
 };
 
 const SILENT: DirectoryLog = { warn: () => undefined, info: () => undefined };
 
-/** Loading the roots of a very large directory on a small throughput budget may take a while. */
-const WARM_UP_DEADLINE_MS = 120_000;
+/**
+ * How long one page of the first load, and any page of locators, may take (a page, not the whole
+ * load: a load that keeps making progress is never cut short). The first requests of a client
+ * are slow (connections, tokens), and pages of a very large directory on a small throughput
+ * budget may be too; nothing waits for the locators: until an account's root is loaded, a
+ * locator point read answers.
+ */
+const SLOW_PAGE_DEADLINE_MS = 120_000;
 
 /**
  * The Directory on Azure Cosmos DB (NoSQL API). Same semantics as the embedded directory, with
@@ -93,6 +106,10 @@ export class CosmosDirectory implements Directory {
   private readonly options: CosmosDirectoryOptions;
   private readonly reads: CosmosAccountReads;
   private readonly admins: AdminRoster;
+  /** Every account's tree root, loaded in the background page by page (resumed where it stopped). */
+  private readonly locators: PartitionSweep<Pick<LocatorDoc, 'accountId' | 'rootId'> & Stamped>;
+  /** Aborted by close(): a load of the roots may run for minutes and must not outlive the directory. */
+  private readonly stopping = new AbortController();
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
   private readonly changes: CosmosChangeWriter;
   /** Drops the caches when the catalogue's ETag says an import completed. */
@@ -110,6 +127,8 @@ export class CosmosDirectory implements Directory {
   private rosterStale = false;
   /** The last roster refresh failed (said once per run of failures). */
   private refreshFailing = false;
+  /** The last load of the roots failed (said once per run of failures). */
+  private rootsFailing = false;
   /** The last read of the catalogue found none: no directory is imported (warned once). */
   private notImported = false;
   private readonly onClose: () => void;
@@ -132,6 +151,11 @@ export class CosmosDirectory implements Directory {
     this.admins = new AdminRoster(containers.lookups, lookupTtlMs, (doc) => {
       for (const [accountId, rootId] of Object.entries(doc.roots)) this.reads.learnRoot(accountId, rootId);
     }, this.now);
+    this.locators = new PartitionSweep(
+      containers.lookups,
+      { partitionKey: LOCATOR_PARTITION, partitionKeyProperty: 'pk', type: 'locator', fields: 'c.accountId, c.rootId, c._ts', pageSize: this.options.locatorPageSize, watermark: 'newest seen' },
+      this.now,
+    );
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
     this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls);
@@ -141,13 +165,14 @@ export class CosmosDirectory implements Directory {
   /**
    * Loads the admins and every account's tree root, then keeps them fresh every `refreshMs` in
    * the background (at least twice within `rosterMaxAgeMs`); the directory answers meanwhile,
-   * with point reads. Resolves when the first load is done. A failed load is left to the next
-   * refresh and to point reads, never thrown; refreshes that keep failing for longer than
-   * `rosterMaxAgeMs` make admin lookups and ping() fail until one succeeds.
+   * and readiness (ping) never waits for it: an account whose root is not loaded yet costs one
+   * locator point read. Resolves when the first attempt settles. A load that fails part-way is
+   * resumed by the next refresh where it stopped, never thrown; refreshes of the roster that keep
+   * failing for longer than `rosterMaxAgeMs` make admin lookups and ping() fail until one succeeds.
    */
   warmUp(): Promise<void> {
     if (!this.warming) {
-      this.warming = Promise.all([this.refreshNow(WARM_UP_DEADLINE_MS), this.checkForImport()]).then(() => undefined);
+      this.warming = Promise.all([this.refreshNow(SLOW_PAGE_DEADLINE_MS), this.checkForImport()]).then(() => undefined);
       const everyMs = this.refreshEveryMs();
       this.refresher = setInterval(() => void this.refreshNow(everyMs), everyMs);
       this.refresher.unref();
@@ -191,9 +216,12 @@ export class CosmosDirectory implements Directory {
     return Math.max(1, Math.min(this.options.refreshMs, Math.floor(this.options.rosterMaxAgeMs / 2)));
   }
 
-  /** Refreshes the admins and the roots now (each joins its refresh in flight, if any); never rejects. */
-  async refreshNow(deadlineMs = this.refreshEveryMs()): Promise<void> {
-    this.refreshingAdmins ??= this.admins.refresh(AbortSignal.timeout(deadlineMs)).then(
+  /**
+   * Refreshes the admins and the roots now (each joins its refresh in flight, if any); never
+   * rejects. `pageDeadlineMs` bounds each page of the roster's refresh.
+   */
+  async refreshNow(pageDeadlineMs = this.refreshEveryMs()): Promise<void> {
+    this.refreshingAdmins ??= this.admins.refresh(pageDeadlineMs, this.stopping.signal).then(
       () => {
         this.refreshFailing = false;
         this.refreshingAdmins = undefined;
@@ -206,15 +234,33 @@ export class CosmosDirectory implements Directory {
         this.rosterProblem(); // warns as soon as the roster is too old, turns or not
       },
     );
-    this.refreshingRoots ??= this.reads.refreshRoots(AbortSignal.timeout(deadlineMs)).then(
-      () => {
-        this.refreshingRoots = undefined;
-      },
-      () => {
-        this.refreshingRoots = undefined;
-      },
-    );
+    this.refreshingRoots ??= this.loadRoots().finally(() => {
+      this.refreshingRoots = undefined;
+    });
     await Promise.all([this.refreshingAdmins, this.refreshingRoots]);
+  }
+
+  /**
+   * Every account's tree root into memory (a few MB for 100,000 accounts), then on later calls
+   * only the locators written since. A load that fails part-way keeps what it read and says so
+   * once; the next refresh resumes at the page where it stopped.
+   */
+  private async loadRoots(): Promise<void> {
+    const first = this.locators.completedPasses === 0;
+    const startedAt = this.now();
+    try {
+      const pass = await this.locators.run((docs) => {
+        for (const { accountId, rootId } of docs) this.reads.learnRoot(accountId, rootId);
+      }, SLOW_PAGE_DEADLINE_MS, this.stopping.signal);
+      if (first) this.log.info({ locators: pass.documents, pages: this.locators.pages, ms: this.now() - startedAt }, 'account roots loaded');
+      this.rootsFailing = false;
+    } catch (error) {
+      if (this.stopping.signal.aborted) return;
+      if (!this.rootsFailing) {
+        this.log.info({ err: describe(error), pagesRead: this.locators.pages }, 'loading account roots stopped part-way; the next refresh resumes where it stopped (meanwhile a locator read answers)');
+      }
+      this.rootsFailing = true;
+    }
   }
 
   /**
@@ -348,6 +394,7 @@ export class CosmosDirectory implements Directory {
   async close(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
     if (this.importChecker) clearInterval(this.importChecker);
+    this.stopping.abort();
     this.onClose();
   }
 
