@@ -57,6 +57,16 @@ param cosmosServerless bool = true
 @minValue(1000)
 param cosmosAutoscaleMaxThroughput int = 1000
 
+@description('Days a conversation position (bot state) is kept after its last change (COSMOS_STATE_TTL_DAYS).')
+@minValue(1)
+@maxValue(3650)
+param stateTtlDays int = 90
+
+@description('Days an audit entry of a subscription change is kept (COSMOS_AUDIT_RETENTION_DAYS); export the directory to keep entries longer. See docs/cosmos.md for the growth calculation.')
+@minValue(1)
+@maxValue(3650)
+param auditRetentionDays int = 730
+
 @description('Days the Log Analytics workspace keeps logs and Application Insights telemetry.')
 @minValue(30)
 @maxValue(730)
@@ -91,10 +101,13 @@ var appInsightsName = '${namePrefix}-appi'
 // Built-in Cosmos DB data-plane role "Cosmos DB Built-in Data Contributor".
 var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'
 
-// Range indexes on every path (the default), without the system eTag: the directory lists children
-// and audit entries with single-field ORDER BY (childKey, searchKey, order) and searches with
-// CONTAINS / STARTSWITH / ARRAY_CONTAINS, which need nothing more. No composite indexes.
-var indexingPolicy = {
+// Indexing: range indexes on every path (the default) except what no query reads, which only
+// makes writes dearer. Every query is in src/directory/cosmos (docs/cosmos.md, "Queries"):
+// accounts are filtered and ordered by rootId, type, parentId, childKey, folded, searchKey,
+// lineage[], accountId and seq (and search keys by rootId, type and key), never by the
+// denormalized copies, subscriptions or an audit entry's body; lookups by pk, type and _ts;
+// bot state is only ever point-read. Single-field ORDER BY only: no composite indexes.
+var accountsIndexingPolicy = {
   indexingMode: 'consistent'
   automatic: true
   includedPaths: [
@@ -104,7 +117,58 @@ var indexingPolicy = {
   ]
   excludedPaths: [
     {
+      path: '/ancestors/*'
+    }
+    {
+      path: '/subscriptions/*'
+    }
+    {
+      path: '/enabledOffers/*'
+    }
+    {
+      path: '/brand/*'
+    }
+    {
+      path: '/entry/*'
+    }
+    {
       path: '/"_etag"/?'
+    }
+  ]
+}
+var lookupsIndexingPolicy = {
+  indexingMode: 'consistent'
+  automatic: true
+  includedPaths: [
+    {
+      path: '/*'
+    }
+  ]
+  excludedPaths: [
+    {
+      path: '/admin/*'
+    }
+    {
+      path: '/roots/*'
+    }
+    {
+      path: '/offers/*'
+    }
+    {
+      path: '/rootIds/*'
+    }
+    {
+      path: '/"_etag"/?'
+    }
+  ]
+}
+var botStateIndexingPolicy = {
+  indexingMode: 'consistent'
+  automatic: true
+  includedPaths: []
+  excludedPaths: [
+    {
+      path: '/*'
     }
   ]
 }
@@ -112,18 +176,31 @@ var indexingPolicy = {
 // The containers the app expects, exactly as CONTAINER_SPECS in src/directory/cosmos/containers.ts
 // (test/deploy checks they agree). Audit entries live in `accounts`; admins, account locators and
 // the offer catalogue in `lookups`. A partition key cannot change once a container exists.
+// ttl: defaultTtl -1 makes Cosmos DB honour the per-item ttl the app writes on bot state
+// (COSMOS_STATE_TTL_DAYS) and audit entries (COSMOS_AUDIT_RETENTION_DAYS); items without one
+// (accounts) never expire. Nothing in `lookups` may expire, so it has no TTL at all.
 var cosmosContainers = [
   {
     id: 'accounts'
     partitionKey: '/rootId'
+    indexingPolicy: accountsIndexingPolicy
+    ttl: {
+      defaultTtl: -1
+    }
   }
   {
     id: 'lookups'
     partitionKey: '/pk'
+    indexingPolicy: lookupsIndexingPolicy
+    ttl: {}
   }
   {
     id: 'botState'
     partitionKey: '/id'
+    indexingPolicy: botStateIndexingPolicy
+    ttl: {
+      defaultTtl: -1
+    }
   }
 ]
 
@@ -224,7 +301,7 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
   parent: database
   name: c.id
   properties: {
-    resource: {
+    resource: union({
       id: c.id
       partitionKey: {
         paths: [
@@ -233,8 +310,8 @@ resource containers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
         kind: 'Hash'
         version: 2
       }
-      indexingPolicy: indexingPolicy
-    }
+      indexingPolicy: c.indexingPolicy
+    }, c.ttl)
   }
 }]
 
@@ -315,6 +392,14 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         {
           name: 'AZURE_CLIENT_ID'
           value: identity.properties.clientId
+        }
+        {
+          name: 'COSMOS_STATE_TTL_DAYS'
+          value: string(stateTtlDays)
+        }
+        {
+          name: 'COSMOS_AUDIT_RETENTION_DAYS'
+          value: string(auditRetentionDays)
         }
         {
           name: 'MicrosoftAppId'

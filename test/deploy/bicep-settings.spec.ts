@@ -8,7 +8,9 @@ import {
   containerProblems,
   containersOf,
   cosmosProblems,
+  indexingProblems,
   PLATFORM_SETTINGS,
+  queriedFields,
   requiredSettings,
   settingsProblems,
   siteProblems,
@@ -30,7 +32,17 @@ const BICEP_PATH = path.join(ROOT, 'deploy/main.bicep');
 const PARAMETERS_PATH = path.join(ROOT, 'deploy/main.parameters.json');
 const bicep = readFileSync(BICEP_PATH, 'utf8');
 /** The containers the Cosmos DB adapter opens, and the partition key it checks each has. */
-const APP_CONTAINERS = Object.values(CONTAINER_SPECS).map((c) => ({ id: c.id, partitionKey: c.partitionKeyPath }));
+const APP_CONTAINERS = Object.values(CONTAINER_SPECS).map((c) => ({ id: c.id, partitionKey: c.partitionKeyPath, perItemTtl: c.perItemTtl }));
+/** Where the app's queries are; the indexing policies are checked against them. */
+const QUERIES_DIR = path.join(ROOT, 'src/directory/cosmos');
+/** Never queried, and big: each container's index must leave these out (writes cost less). */
+const MUST_EXCLUDE = {
+  accounts: ['/ancestors/*', '/subscriptions/*', '/entry/*'],
+  lookups: ['/admin/*', '/roots/*'],
+  botState: ['/*'],
+};
+/** The template's parameter that feeds each TTL setting. */
+const TTL_PARAMS = { COSMOS_STATE_TTL_DAYS: 'stateTtlDays', COSMOS_AUDIT_RETENTION_DAYS: 'auditRetentionDays' };
 
 describe('deploy/main.bicep app settings against SETTINGS', () => {
   const names = appSettingsOf(parseBicep(bicep)).map((s) => s.name);
@@ -80,6 +92,9 @@ describe('deploy/main.bicep app settings against SETTINGS', () => {
       MicrosoftAppTenantId: '66666666-7777-8888-9999-000000000000',
       // The cardActions parameter's default.
       CARD_ACTIONS: 'execute',
+      // The stateTtlDays and auditRetentionDays parameters' defaults.
+      COSMOS_STATE_TTL_DAYS: '90',
+      COSMOS_AUDIT_RETENTION_DAYS: '730',
     };
     const env: Record<string, string> = {};
     for (const s of appSettingsOf(parseBicep(bicep))) env[s.name] = literal(s.value) ?? deployed[s.name] ?? 'computed-at-deployment';
@@ -116,6 +131,29 @@ describe('deploy/main.bicep wiring', () => {
   it('creates exactly the containers the Cosmos DB adapter opens, with its partition keys', () => {
     expect(APP_CONTAINERS.length).toBeGreaterThan(0);
     expect(containerProblems(bicep, APP_CONTAINERS)).toEqual([]);
+  });
+
+  it('gives each container an indexing policy that leaves out only what no query filters or orders by', () => {
+    const queried = queriedFields(QUERIES_DIR);
+    // The reader sees the real queries: filters and sort keys, not projected fields.
+    expect([...queried]).toEqual(expect.arrayContaining(['rootId', 'type', 'parentId', 'childKey', 'folded', 'searchKey', 'lineage', 'accountId', 'seq', 'pk', '_ts']));
+    expect(queried.has('ancestors')).toBe(false);
+    expect(indexingProblems(bicep, queried, MUST_EXCLUDE)).toEqual([]);
+    expect(containersOf(parseBicep(bicep)).map((c) => c.indexingPolicy)).toEqual(['accountsIndexingPolicy', 'lookupsIndexingPolicy', 'botStateIndexingPolicy']);
+  });
+
+  it('creates each container with its own indexing policy and TTL', () => {
+    const loop = resourceOf(parseBicep(bicep), 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
+    const resource = at(loop.body, 'properties', 'resource');
+    expect(typeof resource).toBe('string');
+    expect(String(resource)).toMatch(/^union\(\{[\s\S]*indexingPolicy: c\.indexingPolicy[\s\S]*\}, c\.ttl\)$/);
+  });
+
+  it.each(Object.entries(TTL_PARAMS))('sets %s from the parameter %s, whose default is the app\'s', (setting, param) => {
+    const settings = new Map(appSettingsOf(parseBicep(bicep)).map((s) => [s.name, s.value]));
+    expect(settings.get(setting)).toBe(`string(${param})`);
+    const declared = new RegExp(`^param ${param} int = (\\d+)$`, 'm').exec(mask(bicep));
+    expect(declared?.[1]).toBe(SETTINGS.find((s) => s.name === setting)?.default);
   });
 
   it('has workspace-based Application Insights', () => {
@@ -212,6 +250,24 @@ describe('the checks fail on a broken template', () => {
       expect.stringContaining('lookups (partition key /pk) is missing'),
       expect.stringContaining('admins is in the template but the app does not use it'),
     ]);
+  });
+
+  it('when a container would ignore the ttl the app writes, or expire what must stay', () => {
+    const noTtl = bicep.replace(/(id: 'botState'[\s\S]*?ttl: )\{\s*defaultTtl: -1\s*\}/, '$1{}');
+    expect(noTtl).not.toBe(bicep);
+    expect(containerProblems(noTtl, APP_CONTAINERS)).toEqual([expect.stringContaining('botState needs defaultTtl: -1')]);
+    const expiring = bicep.replace(/(id: 'lookups'[\s\S]*?ttl: )\{\}/, '$1{\n      defaultTtl: -1\n    }');
+    expect(expiring).not.toBe(bicep);
+    expect(containerProblems(expiring, APP_CONTAINERS)).toEqual([expect.stringContaining('lookups must not expire items')]);
+  });
+
+  it('when an index leaves out a path a query filters on, or keeps one it should leave out', () => {
+    const queried = queriedFields(QUERIES_DIR);
+    const noChildKey = bicep.replace("path: '/brand/*'", "path: '/childKey/?'");
+    expect(noChildKey).not.toBe(bicep);
+    expect(indexingProblems(noChildKey, queried, MUST_EXCLUDE)).toEqual([expect.stringContaining('excludes /childKey/? from its index, but a query filters or orders by c.childKey')]);
+    const indexedEntry = bicep.replace("path: '/entry/*'", "path: '/brand/*'");
+    expect(indexingProblems(indexedEntry, queried, MUST_EXCLUDE)).toEqual([expect.stringContaining('accounts must exclude /entry/*')]);
   });
 
   it('when the role assignment is not Data Contributor', () => {

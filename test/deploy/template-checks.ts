@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type SettingSpec } from '../../src/config';
 import { at, literal, parseBicep, resourceOf, type BicepFile, type BicepValue } from './bicep-text';
@@ -155,18 +155,76 @@ export function siteProblems(src: string, projectRoot: string): string[] {
 export interface ContainerDesign {
   readonly id: string;
   readonly partitionKey: string;
+  /** Whether Cosmos DB must honour the per-item ttl the app writes (defaultTtl -1). */
+  readonly perItemTtl?: boolean;
+}
+
+export interface TemplateContainer extends ContainerDesign {
+  /** The container's defaultTtl expression, if it has one. */
+  readonly defaultTtl: string | undefined;
+  /** The name of the var holding its indexing policy. */
+  readonly indexingPolicy: string | undefined;
 }
 
 /** The cosmosContainers variable: the one list of containers and their partition keys. */
-export function containersOf(file: BicepFile): ContainerDesign[] {
+export function containersOf(file: BicepFile): TemplateContainer[] {
   const list = file.vars.get('cosmosContainers');
   if (!Array.isArray(list)) throw new Error('var cosmosContainers (an array) is missing');
   return list.map((c, i) => {
     const id = literal(at(c, 'id'));
     const partitionKey = literal(at(c, 'partitionKey'));
     if (!id || !partitionKey) throw new Error(`cosmosContainers[${i}] needs literal id and partitionKey`);
-    return { id, partitionKey };
+    const ttl = at(c, 'ttl', 'defaultTtl');
+    const policy = at(c, 'indexingPolicy');
+    return { id, partitionKey, defaultTtl: typeof ttl === 'string' ? ttl : undefined, indexingPolicy: typeof policy === 'string' ? policy : undefined };
   });
+}
+
+/**
+ * The document fields the app's queries filter or order by, read from the SQL in `dir`
+ * (src/directory/cosmos): every `c.<field>` outside a projection (`SELECT ... FROM c`, or a
+ * `*_FIELDS` list of projected fields). An excluded index path must be none of these.
+ */
+export function queriedFields(dir: string): Set<string> {
+  const fields = new Set<string>();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(path.join(dir, name), 'utf8')
+      .replace(/SELECT[\s\S]*?FROM c\b/g, ' ')
+      .replace(/^.*_FIELDS = .*$/gm, ' ');
+    for (const m of text.matchAll(/\bc\.([A-Za-z_]\w*)/g)) fields.add(m[1]!);
+  }
+  return fields;
+}
+
+/** The paths of an indexing policy's includedPaths or excludedPaths. */
+function policyPaths(file: BicepFile, policy: string, which: 'includedPaths' | 'excludedPaths'): string[] {
+  const list = at(file.vars.get(policy), which);
+  if (!Array.isArray(list)) return [];
+  return list.map((entry) => literal(at(entry, 'path')) ?? '?');
+}
+
+/**
+ * Each container has its own indexing policy, consistent, and leaves out no path a query
+ * filters or orders by; bot state (never queried) indexes nothing; `mustExclude` lists the
+ * paths per container that are never queried and must stay out of the index (they make writes dearer).
+ */
+export function indexingProblems(src: string, queried: ReadonlySet<string>, mustExclude: Readonly<Record<string, readonly string[]>>): string[] {
+  const problems: string[] = [];
+  const file = parseBicep(src);
+  for (const c of containersOf(file)) {
+    if (!c.indexingPolicy || !file.vars.has(c.indexingPolicy)) {
+      problems.push(`container ${c.id} has no indexing policy var of its own (is ${c.indexingPolicy ?? 'unset'})`);
+      continue;
+    }
+    if (literal(at(file.vars.get(c.indexingPolicy), 'indexingMode')) !== 'consistent') problems.push(`container ${c.id}: indexingMode must be 'consistent'`);
+    const excluded = policyPaths(file, c.indexingPolicy, 'excludedPaths');
+    for (const p of excluded) {
+      const field = /^\/(\w+)\//.exec(p)?.[1];
+      if (field && queried.has(field)) problems.push(`container ${c.id} excludes ${p} from its index, but a query filters or orders by c.${field}`);
+    }
+    for (const p of mustExclude[c.id] ?? []) if (!excluded.includes(p)) problems.push(`container ${c.id} must exclude ${p} from its index (never queried)`);
+  }
+  return problems;
 }
 
 /** The template's containers are exactly the app's: same ids, same partition key paths. */
@@ -177,6 +235,13 @@ export function containerProblems(src: string, expected: readonly ContainerDesig
     const a = actual.find((c) => c.id === e.id);
     if (!a) problems.push(`container ${e.id} (partition key ${e.partitionKey}) is missing from the template`);
     else if (a.partitionKey !== e.partitionKey) problems.push(`container ${e.id} has partition key ${a.partitionKey} in the template but ${e.partitionKey} in the app`);
+    else if (e.perItemTtl !== undefined && (a.defaultTtl === '-1') !== e.perItemTtl) {
+      problems.push(
+        e.perItemTtl
+          ? `container ${e.id} needs defaultTtl: -1, or Cosmos DB ignores the ttl the app writes on its items (is ${a.defaultTtl ?? 'unset'})`
+          : `container ${e.id} must not expire items (defaultTtl is ${a.defaultTtl})`,
+      );
+    }
   }
   for (const a of actual) {
     if (!expected.some((e) => e.id === a.id)) problems.push(`container ${a.id} is in the template but the app does not use it`);

@@ -5,7 +5,7 @@ import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } f
 import type { ChangeOutcome, OfferChange, SubscriptionChange } from '../port';
 import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
-import { asJson, auditDocId, auditOrderApplied, toAccount, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
+import { asJson, auditDocId, auditOrderApplied, toAccount, ttlFields, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
 import { pointRead } from './point-read';
 import type { CallPolicy } from './resilience';
 
@@ -37,6 +37,13 @@ export class CosmosChangeWriter {
     private readonly reads: CosmosAccountReads,
     private readonly knownSkus: (signal: AbortSignal) => Promise<ReadonlySet<string>>,
     private readonly calls: CallPolicy,
+    /**
+     * Days an audit entry is kept (its per-item ttl), so a busy tree's partition stops growing.
+     * An expired entry can no longer answer a replay of its action as such, but that replay
+     * carries the version the change was reviewed against, long since moved on: a conflict,
+     * never a second apply.
+     */
+    private readonly auditRetentionDays?: number,
   ) {}
 
   applySubscriptions(change: SubscriptionChange): Promise<ChangeOutcome> {
@@ -90,6 +97,7 @@ export class CosmosChangeWriter {
       actionId,
       seq: auditOrderApplied(doc.version),
       entry: change.entry,
+      ...ttlFields(this.auditRetentionDays),
     };
     // Not retried after an ambiguous failure: the same action id, sent again by the user or by
     // Teams, finds its audit entry if this batch did land, and is answered as a replay.

@@ -6,13 +6,21 @@ import type { Container, CosmosClient, Database } from '@azure/cosmos';
  * role, which cannot create containers. See docs/cosmos.md for why each is partitioned as it is.
  */
 export const CONTAINER_SPECS = {
-  /** Accounts and their audit entries, partitioned by the id of their tree's root. */
-  accounts: { id: 'accounts', partitionKeyPath: '/rootId' },
-  /** Point-read lookups: admins (by their own id), account locators, the offer catalogue. */
-  lookups: { id: 'lookups', partitionKeyPath: '/pk' },
-  /** Bot conversation state, by state key. */
-  state: { id: 'botState', partitionKeyPath: '/id' },
+  /** Accounts and their audit entries, partitioned by the id of their tree's root. Audit entries carry a ttl. */
+  accounts: { id: 'accounts', partitionKeyPath: '/rootId', perItemTtl: true },
+  /** Point-read lookups: admins (by their own id), account locators, the offer catalogue. Nothing here expires. */
+  lookups: { id: 'lookups', partitionKeyPath: '/pk', perItemTtl: false },
+  /** Bot conversation state, by state key. Every item carries a ttl. */
+  state: { id: 'botState', partitionKeyPath: '/id', perItemTtl: true },
 } as const;
+
+/**
+ * The container's defaultTtl: -1 makes Cosmos DB honour each item's own `ttl` (items without one
+ * never expire); without a defaultTtl, item ttls are ignored.
+ */
+export function defaultTtlOf(spec: { readonly perItemTtl: boolean }): { defaultTtl?: number } {
+  return spec.perItemTtl ? { defaultTtl: -1 } : {};
+}
 
 export type ContainerRole = keyof typeof CONTAINER_SPECS;
 
@@ -91,7 +99,7 @@ export function containersOf(database: Database): CosmosContainers {
 export async function createContainers(client: CosmosClient, databaseId: string): Promise<CosmosContainers> {
   const { database } = await client.databases.createIfNotExists({ id: databaseId });
   for (const spec of Object.values(CONTAINER_SPECS)) {
-    await database.containers.createIfNotExists({ id: spec.id, partitionKey: { paths: [spec.partitionKeyPath] } });
+    await database.containers.createIfNotExists({ id: spec.id, partitionKey: { paths: [spec.partitionKeyPath] }, ...defaultTtlOf(spec) });
   }
   return containersOf(database);
 }

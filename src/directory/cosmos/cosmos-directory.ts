@@ -55,6 +55,8 @@ export interface CosmosDirectoryOptions {
    * fails part-way resumes at the page where it stopped.
    */
   readonly locatorPageSize: number;
+  /** Days an audit entry applied here is kept (its per-item ttl); undefined keeps it for ever. */
+  readonly auditRetentionDays?: number;
 }
 
 /** Where the directory reports its own health changes (a pino logger will do). */
@@ -158,7 +160,7 @@ export class CosmosDirectory implements Directory {
     );
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
-    this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls);
+    this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls, this.options.auditRetentionDays);
   }
 
 

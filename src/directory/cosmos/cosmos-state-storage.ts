@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { Storage, StoreItems } from 'botbuilder';
 import { itemIdFor } from './cosmos-ids';
+import { ttlFields } from './documents';
 import { pointRead } from './point-read';
 import { CallPolicy, statusOf } from './resilience';
 
@@ -9,6 +10,8 @@ interface StateDoc {
   readonly id: string;
   readonly key: string;
   readonly value: Record<string, unknown>;
+  /** Seconds after its last write that Cosmos DB deletes it: abandoned conversations do not pile up. */
+  readonly ttl?: number;
   readonly _etag?: string;
 }
 
@@ -28,13 +31,15 @@ const conflict = (key: string): StorageConflictError => new StorageConflictError
  * overwrites, deleting a missing key is fine. Each key is one item in its own logical partition
  * (partition key /id), so every operation is a point operation, and the item's _etag is the
  * eTag botbuilder sees. Keys of any length or character are mapped to valid ids (see itemIdFor),
- * and the key itself is stored and checked on read.
+ * and the key itself is stored and checked on read. With `ttlDays`, every write carries a per-item
+ * ttl, so a conversation's position expires that long after its last change.
  */
 export class CosmosStateStorage implements Storage {
   constructor(
     private readonly container: Container,
     /** Shared with the directory of the same client, so one outage is noticed once. */
     private readonly calls = new CallPolicy(),
+    private readonly ttlDays?: number,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -56,7 +61,7 @@ export class CosmosStateStorage implements Storage {
   private async writeOne(key: string, change: Record<string, unknown>): Promise<void> {
     const { eTag, ...value } = change;
     const id = itemIdFor(key);
-    const doc: StateDoc = { id, key, value };
+    const doc: StateDoc = { id, key, value, ...ttlFields(this.ttlDays) };
     if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
       // Last writer wins, as asked: an upsert, safe to repeat.
       await this.calls.retrying((signal) => this.container.items.upsert(doc, { abortSignal: signal }));

@@ -74,6 +74,8 @@ export interface AuditDoc {
   /** Position in the imported file, for export; absent for entries applied here. */
   readonly ordinal?: number;
   readonly entry: AuditEntry;
+  /** Seconds after its write that Cosmos DB deletes it (the audit retention), when one is set. */
+  readonly ttl?: number;
 }
 
 export interface AdminDoc {
@@ -136,6 +138,13 @@ export function childKeyOf(name: string, id: string): string {
 
 export function searchKeyOf(depth: number, name: string, id: string): string {
   return `${String(depth).padStart(4, '0')}${KEY_SEPARATOR}${childKeyOf(name, id)}`;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/** A per-item `ttl` (seconds after the item's last write) from a retention in days; none when undefined. */
+export function ttlFields(days: number | undefined): { ttl?: number } {
+  return days === undefined ? {} : { ttl: days * SECONDS_PER_DAY };
 }
 
 export function auditOrderApplied(versionBefore: string): string {

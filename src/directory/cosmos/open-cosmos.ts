@@ -62,10 +62,11 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     const fromSettings: Partial<CosmosDirectoryOptions> = {
       ...(settings.rosterMaxAgeMs === undefined ? {} : { rosterMaxAgeMs: settings.rosterMaxAgeMs }),
       ...(settings.importCheckMs === undefined ? {} : { importCheckMs: settings.importCheckMs }),
+      ...(settings.auditRetentionDays === undefined ? {} : { auditRetentionDays: settings.auditRetentionDays }),
     };
     const directory = new CosmosDirectory(containers, { ...fromSettings, ...options?.directory }, { onClose: () => client.dispose(), log });
     void directory.warmUp();
-    const state = new CosmosStateStorage(containers.state, directory.calls);
+    const state = new CosmosStateStorage(containers.state, directory.calls, settings.stateTtlDays);
     return {
       directory,
       state,
