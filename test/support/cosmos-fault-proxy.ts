@@ -21,8 +21,24 @@ const STAND_IN_TLS = {
   key: readFileSync(projectPath('node_modules', '@vercel', 'cosmosdb-server', 'key.pem')),
 };
 
-/** The roster refresh's query (and the query plan asked for it): the only requests that name the admin type. */
-export const rosterQuery = (request: ProxiedRequest): boolean => request.method === 'POST' && request.body.includes("c.type = 'admin'");
+/**
+ * The roster refresh's query (and the query plan asked for it): the only requests that ask for the
+ * admin type, whether the SQL names it or passes it as a parameter.
+ */
+export const rosterQuery = (request: ProxiedRequest): boolean => request.method === 'POST' && asksForAdmins(request.body);
+
+function asksForAdmins(body: string): boolean {
+  if (body.includes("c.type = 'admin'")) return true;
+  try {
+    const query: unknown = JSON.parse(body);
+    if (typeof query !== 'object' || query === null) return false;
+    const { query: sql, parameters } = query as { query?: unknown; parameters?: unknown };
+    return typeof sql === 'string' && sql.includes('c.type = @type') && Array.isArray(parameters)
+      && parameters.some((p: { name?: unknown; value?: unknown }) => p.name === '@type' && p.value === 'admin');
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A fault proxy between one bot process and the Cosmos DB stand-in, so faults can be injected
