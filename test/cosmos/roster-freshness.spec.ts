@@ -108,13 +108,18 @@ describe('the admin roster while its refresh query fails', () => {
     const logged = await startLoggedServer({ DIRECTORY: 'cosmos', COSMOS_ENDPOINT: suite.standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database, COSMOS_ROSTER_MAX_AGE_MS: String(BOUND_MS) });
     const bot = BotClient.attach(logged.server);
     const say = async (text: string): Promise<string> => textOf((await bot.say(alex, text))[0]!);
-    /** Says "where am i" until `done` holds for the reply, for at most `withinMs`; when it was sent and what came back. */
-    const pollUntil = async (done: (reply: string) => boolean, withinMs: number): Promise<{ sentAt: number; reply: string }> => {
+    /**
+     * Says "where am i" until `done` holds for the reply, for at most `withinMs`: the reply, and
+     * when the last turn that did not satisfy `done` was sent (undefined when the first one did).
+     */
+    const pollUntil = async (done: (reply: string) => boolean, withinMs: number): Promise<{ reply: string; lastMissSentAt: number | undefined }> => {
       const giveUpAt = Date.now() + withinMs;
+      let lastMissSentAt: number | undefined;
       for (;;) {
         const sentAt = Date.now();
         const reply = await say('where am i');
-        if (done(reply)) return { sentAt, reply };
+        if (done(reply)) return { reply, lastMissSentAt };
+        lastMissSentAt = sentAt;
         if (Date.now() > giveUpAt) throw new Error(`still "${reply.slice(0, 80)}" after ${withinMs} ms`);
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
@@ -128,8 +133,10 @@ describe('the admin roster while its refresh query fails', () => {
       await removeAdmin(editor, alex);
       const removedAt = Date.now();
       const refused = await pollUntil(unavailable, 10 * BOUND_MS);
-      // Refused no later than the bound after the removal (plus one poll and one turn).
-      expect(refused.sentAt - removedAt).toBeLessThan(BOUND_MS + 500);
+      // No turn sent later than the bound after the removal was still let in. (Asserting on the
+      // send time of the last turn let in, not of the first refused one, keeps a slow turn on a
+      // loaded machine from failing a bound that held.)
+      expect((refused.lastMissSentAt ?? removedAt) - removedAt).toBeLessThanOrEqual(BOUND_MS);
 
       const ready = await fetch(`${logged.url}/readyz`);
       expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 503, body: { status: 'directory unavailable', reason: 'admin roster stale' } });
