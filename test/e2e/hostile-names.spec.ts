@@ -16,16 +16,14 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import type { Browser, Locator } from 'playwright-core';
-import { loadConfig } from '../../src/config';
+import type { Locator } from 'playwright-core';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 import type { AccountRecord, DirectoryDocument } from '../../src/domain/directory-document';
 import { DEFAULT_PORTAL_TEMPLATES, fillTemplate } from '../../src/domain/portals';
-import { startServer, type RunningServer } from '../../src/server';
 import { escapeMarkdown } from '../../src/teams/cards/plain-text';
-import { startPlayground, type RunningPlayground } from '../../scripts/playground';
-import { DEMO_FILE, tempDir } from '../support/directories';
-import { ARTIFACTS_DIR, ChatPage, chromiumMissingMessage, CHROMIUM_PATH, launchChromium, openPlayground, fileBudget, freePort } from '../support/playground';
+import { DEMO_FILE } from '../support/directories';
+import { ARTIFACTS_DIR, ChatPage, fileBudget } from '../support/playground';
+import { PlaygroundSession } from '../support/playground-session';
 
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 
@@ -144,55 +142,27 @@ function expectShownAsWritten(facts: CardFacts, names: readonly Hostile[]): void
 }
 
 (SKIP ? describe.skip : describe)('Hostile account names in the Agents Playground (Chromium)', () => {
-  let work = '';
-  let bot: RunningServer | undefined;
-  let playground: RunningPlayground | undefined;
-  let browser: Browser | undefined;
+  const session = new PlaygroundSession({
+    workPrefix: 'switchboard-e2e-hostile-',
+    directoryFile: hostileDirectory,
+    pageLoadMs: PAGE_LOAD_MS,
+    stepTimeout,
+    failedScreenshot: (name) => `hostile-names-FAILED-${name}`,
+  });
   let alex: ChatPage;
+  const scenario = (name: string, body: () => Promise<void>) => session.scenario(name, body);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(chromiumMissingMessage());
     // Only this file's screenshots: playground.spec.ts may be writing its own next to them.
     if (existsSync(ARTIFACTS_DIR)) {
       for (const f of readdirSync(ARTIFACTS_DIR)) if (f.startsWith('hostile-names-')) rmSync(path.join(ARTIFACTS_DIR, f), { force: true });
     }
-    work = tempDir('switchboard-e2e-hostile-');
-
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DIRECTORY_FILE: hostileDirectory(work),
-      DATA_DIR: path.join(work, 'data'),
-      LOG_LEVEL: 'error',
-      // The Playground sends no tokens: unauthenticated, on loopback only.
-      INSECURE_UNAUTHENTICATED_LOOPBACK: 'true',
-    });
-    bot = await startServer(config);
-    playground = await startPlayground({ appEndpoint: `${bot.url}/api/messages`, port: await freePort(), logFile: path.join(work, 'playground.log') });
-
-    browser = await launchChromium();
-    alex = await openPlayground(browser, playground.url, PAGE_LOAD_MS);
-    alex.page.setDefaultTimeout(stepTimeout());
+    await session.start();
+    alex = session.chat;
     await alex.cardWith('Welcome to Switchboard, Alex Wilber');
   }, START_MS + PAGE_LOAD_MS);
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await playground?.stop();
-    await bot?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  }, 20_000);
-
-  /** Runs a scenario; on failure saves a screenshot of the page as it was, then fails. */
-  async function scenario(name: string, body: () => Promise<void>): Promise<void> {
-    alex.page.setDefaultTimeout(stepTimeout());
-    try {
-      await body();
-    } catch (error) {
-      await alex.screenshot(`hostile-names-FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
-  }
+  afterAll(() => session.close(), 20_000);
 
   test('"where am i" shows the partner and its brand as written', async () => {
     await scenario('where-am-i', async () => {

@@ -6,16 +6,14 @@
  * subscriptions change goes through by touch. Northwind's logo URL is broken on purpose: the card
  * must keep its layout. Screenshots go to test-artifacts/phone/.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { loadConfig } from '../../src/config';
+import type { Locator } from 'playwright-core';
 import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { projectPath } from '../../src/project-path';
-import { startServer, type RunningServer } from '../../src/server';
-import { startPlayground, type RunningPlayground } from '../../scripts/playground';
-import { DEMO_FILE, tempDir, writeDirectory } from '../support/directories';
-import { ChatPage, chromiumMissingMessage, CHROMIUM_PATH, fileBudget, freePort, launchChromium, openPlayground, PHONE } from '../support/playground';
+import { DEMO_FILE, writeDirectory } from '../support/directories';
+import { ChatPage, fileBudget, PHONE } from '../support/playground';
+import { PlaygroundSession } from '../support/playground-session';
 
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 const PHONE_ARTIFACTS = projectPath('test-artifacts', 'phone');
@@ -65,44 +63,33 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
 }
 
 (SKIP ? describe.skip : describe)('Switchboard on a phone (Agents Playground, 390 × 844, touch)', () => {
-  let work = '';
-  let bot: RunningServer | undefined;
-  let playground: RunningPlayground | undefined;
-  let browser: Browser | undefined;
+  const session = new PlaygroundSession({
+    workPrefix: 'switchboard-phone-',
+    // The demo, with Northwind Voice's logo at a URL that does not load (the page blocks it).
+    directoryFile: (work) => {
+      const doc = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as DirectoryDocument;
+      const accounts = doc.accounts.map((a) => (a.id === 'northwind' ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } } : a));
+      return writeDirectory({ ...doc, accounts }, work);
+    },
+    pageLoadMs: PAGE_LOAD_MS,
+    stepTimeout,
+    open: { device: PHONE, artifactsDir: PHONE_ARTIFACTS },
+    failedScreenshot: (name) => `FAILED-${name}`,
+  });
   let phone: ChatPage;
+  const scenario = (name: string, body: () => Promise<void>) => session.scenario(name, body);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM_PATH)) throw new Error(chromiumMissingMessage());
     rmSync(PHONE_ARTIFACTS, { recursive: true, force: true });
-    work = tempDir('switchboard-phone-');
-    // The demo, with Northwind Voice's logo at a URL that does not load (the page blocks it).
-    const doc = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as DirectoryDocument;
-    const accounts = doc.accounts.map((a) => (a.id === 'northwind' ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } } : a));
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DIRECTORY_FILE: writeDirectory({ ...doc, accounts }, work),
-      DATA_DIR: path.join(work, 'data'),
-      LOG_LEVEL: 'error',
-      INSECURE_UNAUTHENTICATED_LOOPBACK: 'true',
-    });
-    bot = await startServer(config);
-    playground = await startPlayground({ appEndpoint: `${bot.url}/api/messages`, port: await freePort(), logFile: path.join(work, 'playground.log') });
-    browser = await launchChromium();
-    phone = await openPlayground(browser, playground.url, PAGE_LOAD_MS, { device: PHONE, artifactsDir: PHONE_ARTIFACTS });
+    await session.start();
+    phone = session.chat;
     // At phone width the Playground's log panel covers the chat: close it, as a person would.
     await phone.page.getByText('Log Panel', { exact: true }).locator('xpath=..').locator('button').last().tap();
     await phone.page.addStyleTag({ content: `.ac-adaptiveCard { width: ${CARD_WIDTH_PX}px !important; min-width: 0 !important; max-width: ${CARD_WIDTH_PX}px !important; box-sizing: border-box; }` });
-    phone.page.setDefaultTimeout(stepTimeout());
     await phone.cardWith('Welcome to Switchboard, Alex Wilber');
   }, START_MS + PAGE_LOAD_MS);
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await playground?.stop();
-    await bot?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  }, 20_000);
+  afterAll(() => session.close(), 20_000);
 
   /** Checks the card as a phone shows it and keeps a screenshot of it. */
   async function fits(card: Locator, name: string): Promise<string> {
@@ -114,16 +101,6 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
     expect({ card: name, cut: buttons.filter((b) => !b.whole) }).toEqual({ card: name, cut: [] });
     await card.screenshot({ path: path.join(PHONE_ARTIFACTS, `${name}.png`) });
     return card.innerText();
-  }
-
-  async function scenario(name: string, body: () => Promise<void>): Promise<void> {
-    phone.page.setDefaultTimeout(stepTimeout());
-    try {
-      await body();
-    } catch (error) {
-      await phone.screenshot(`FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
   }
 
   test('where am i, the children page, find and switch fit a phone', async () => {
