@@ -554,7 +554,16 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
       expect(bounded.first).toHaveLength(2);
     });
 
-    it('follows subscription and offer changes below', async () => {
+    // Both ways: counts first read after the changes, and counts read before them (then kept up to date).
+    it.each([
+      ['follows subscription and offer changes below', false],
+      ['follows changes below a base level whose counts were already read', true],
+    ])('%s', async (_title, readFirst) => {
+      if (readFirst) {
+        expect(await holding('tailspin', 'C2TU1')).toMatchObject({ count: 1 });
+        expect(await holding('wingtip-it', 'C2TPA1')).toMatchObject({ count: 1 });
+        expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software', 'wingtip-it', 'dunmore-plumbing']);
+      }
       await dir.applySubscriptionChange({ accountId: 'mercer-bell-opticians', expectedVersion: '1', subscriptions: [], entry: entry('mercer-bell-opticians') });
       expect(await holding('tailspin', 'C2TU1')).toMatchObject({ count: 0, first: [] });
       await dir.applySubscriptionChange({ accountId: 'kestrel-print', expectedVersion: '1', subscriptions: [{ sku: 'T2TU1', quantity: 7, assigned: 7 }, { sku: 'C2TPA1', quantity: 2, assigned: 0 }], entry: entry('kestrel-print') });

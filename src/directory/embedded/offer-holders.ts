@@ -5,18 +5,19 @@ import type { HoldingBounds } from '../port';
 import type { AccountIndex } from './account-index';
 
 /**
- * Who holds which offer below each base level, kept up to date as changes are applied, so that
- * the offers card counts holders without walking the base level's subtree. An account holds an
- * offer when it has a subscription of it or, being a reseller, has it enabled (its own accounts
- * may buy it). Each holder is listed under every base level above it: a few entries an account.
+ * Who holds which offer below each base level, so that the offers card counts holders without
+ * walking the base level's subtree every time. An account holds an offer when it has a
+ * subscription of it or, being a reseller, has it enabled (its own accounts may buy it).
+ *
+ * A base level's holders are gathered by one walk of its subtree the first time it is asked
+ * about, then kept up to date as changes are applied. Gathering every base level at start-up cost
+ * about as much as the rest of loading a 100,000-account directory, for cards few bases ever show.
  */
 export class OfferHolders {
-  /** Base level id -> SKU -> ids of the accounts strictly below it that hold the SKU. */
+  /** Base level id -> SKU -> ids of the accounts strictly below it that hold the SKU; only bases asked about. */
   private readonly byBase = new Map<string, Map<string, Set<string>>>();
 
-  constructor(private readonly index: AccountIndex) {
-    for (const account of index.all()) this.add(account);
-  }
+  constructor(private readonly index: AccountIndex) {}
 
   /** `before` was replaced by `after` (the same account): move its holdings. */
   replace(before: Account, after: Account): void {
@@ -25,7 +26,7 @@ export class OfferHolders {
   }
 
   holding(baseLevelId: string, sku: string, bounds: HoldingBounds): OfferHolding {
-    const ids = this.byBase.get(baseLevelId)?.get(sku);
+    const ids = this.holdersBelow(baseLevelId).get(sku);
     const total = ids?.size ?? 0;
     return {
       sku,
@@ -42,8 +43,11 @@ export class OfferHolders {
     for (const id of ids) {
       const account = this.index.get(id);
       if (!account) continue;
-      const key: [number, string, string] = [this.index.depth(id), foldName(account.name), id];
-      if (keyed.length === n && (n === 0 || before(key, keyed[n - 1]!.key) >= 0)) continue;
+      const depth = this.index.depth(id);
+      // Most holders are deeper than the last one kept: skip them before folding their names.
+      if (keyed.length === n && (n === 0 || depth > keyed[n - 1]!.key[0])) continue;
+      const key: [number, string, string] = [depth, foldName(account.name), id];
+      if (keyed.length === n && before(key, keyed[n - 1]!.key) >= 0) continue;
       let i = keyed.length;
       while (i > 0 && before(key, keyed[i - 1]!.key) < 0) i--;
       keyed.splice(i, 0, { key, ref: { id, name: account.name, kind: account.kind } });
@@ -52,15 +56,26 @@ export class OfferHolders {
     return keyed.map((k) => k.ref);
   }
 
+  /** The holders below one base level by SKU, gathered on first use. */
+  private holdersBelow(baseLevelId: string): Map<string, Set<string>> {
+    let bySku = this.byBase.get(baseLevelId);
+    if (bySku) return bySku;
+    bySku = new Map();
+    const below = [...this.index.childIds(baseLevelId)];
+    for (let id = below.pop(); id !== undefined; id = below.pop()) {
+      const account = this.index.get(id);
+      if (!account) continue;
+      for (const sku of heldBy(account)) holdersOf(bySku, sku).add(id);
+      below.push(...this.index.childIds(id));
+    }
+    this.byBase.set(baseLevelId, bySku);
+    return bySku;
+  }
+
   private add(account: Account): void {
-    for (const sku of heldBy(account)) {
-      for (const baseId of this.baseLevelsAbove(account)) {
-        let bySku = this.byBase.get(baseId);
-        if (!bySku) this.byBase.set(baseId, (bySku = new Map()));
-        let ids = bySku.get(sku);
-        if (!ids) bySku.set(sku, (ids = new Set()));
-        ids.add(account.id);
-      }
+    for (const baseId of this.baseLevelsAbove(account)) {
+      const bySku = this.byBase.get(baseId);
+      if (bySku) for (const sku of heldBy(account)) holdersOf(bySku, sku).add(account.id);
     }
   }
 
@@ -74,6 +89,12 @@ export class OfferHolders {
     const path = this.index.path(account.id) ?? [];
     return path.slice(0, -1).filter(isBaseLevel).map((a) => a.id);
   }
+}
+
+function holdersOf(bySku: Map<string, Set<string>>, sku: string): Set<string> {
+  let ids = bySku.get(sku);
+  if (!ids) bySku.set(sku, (ids = new Set()));
+  return ids;
 }
 
 /** The SKUs an account holds: its subscriptions, and a reseller's enabled offers. */
