@@ -1,7 +1,8 @@
 /* The account index as it was before the benchmark optimisations (commit 73806387), kept only to check that the optimised one answers identically (bench/verify.ts). */
 import type { Account, AccountSummary } from '../../src/domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../src/domain/directory-document';
-import { compareNames, foldName } from '../../src/domain/search';
+import { compareNames } from '../../src/domain/name-order';
+import { foldName } from '../../src/domain/search';
 
 /**
  * In-memory indexes over the account tree: by id, children by parent (sorted once, by name),

@@ -1,3 +1,8 @@
+import { foldName } from './fold-name';
+import { compareIds, compareNames } from './name-order';
+
+export { foldName };
+
 /**
  * Search ranking: exact name match first, then prefix, then substring; ties broken by depth
  * (shallower first), then name, then id, so results are stable.
@@ -8,10 +13,6 @@ export enum MatchKind {
   Substring = 2,
 }
 
-/** Case- and accent-insensitive form of a name or query, used for matching and sorting. */
-export function foldName(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
-}
 
 export function matchKind(foldedName: string, foldedQuery: string): MatchKind | undefined {
   if (!foldedQuery) return undefined;
@@ -37,7 +38,7 @@ export function compareMatches<T extends SearchCandidate>(a: RankedMatch<T>, b: 
     a.match - b.match ||
     a.item.depth - b.item.depth ||
     compareNames(a.item.name, b.item.name) ||
-    (a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0)
+    compareIds(a.item.id, b.item.id)
   );
 }
 
@@ -50,11 +51,4 @@ export function rankMatches<T extends SearchCandidate>(query: string, candidates
     if (match !== undefined) ranked.push({ item, match });
   }
   return ranked.sort(compareMatches);
-}
-
-/** Compares two names by their folded forms; ties are broken by id where the order must be total (the account index). */
-export function compareNames(a: string, b: string): number {
-  const fa = foldName(a);
-  const fb = foldName(b);
-  return fa < fb ? -1 : fa > fb ? 1 : 0;
 }

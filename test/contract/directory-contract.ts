@@ -1,11 +1,12 @@
+import fc from 'fast-check';
 import type { AccountSummary, Subscription } from '../../src/domain/accounts';
 import type { AuditEntry } from '../../src/domain/audit';
 import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { AccountNotFoundError, InvalidActionError } from '../../src/domain/errors';
-import { compareNames } from '../../src/domain/search';
+import { compareByNameThenId, compareNames } from '../../src/domain/name-order';
 import { readDirectoryFile } from '../../src/directory/directory-file';
 import type { Directory, Page } from '../../src/directory/port';
-import { ALEX, DEMO_FILE, LYNNE, TENANT, wideDirectory } from '../support/directories';
+import { admin, ALEX, DEMO_FILE, LYNNE, OFFERS, TENANT, wideDirectory } from '../support/directories';
 
 /**
  * The Directory contract: what every adapter must do, as the navigator and its users rely on it.
@@ -335,6 +336,65 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
 
     it('counts the whole subtree', async () => {
       expect(await dir.getSummary('p')).toMatchObject({ childCount: width + 1, descendantCount: width + 3 });
+    });
+  });
+
+  describe(`Directory contract: ${adapter}, names in the order people read them`, () => {
+    /** A partner whose customers are `names`, with ids c-0, c-1, … in the order given. */
+    const siblings = (names: readonly string[]): DirectoryDocument => ({
+      offers: OFFERS,
+      accounts: [
+        { id: 'p', name: 'Partner', parentId: null, kind: 'partner' },
+        ...names.map((name, i) => ({ id: `c-${i}`, name, parentId: 'p', kind: 'customer' as const })),
+      ],
+      admins: [admin(ALEX, [['p', ['AccountOwner']]], 'Alex Wilber')],
+    });
+    /** Every child of `parentId`, walking the next tokens, then back again with the previous ones. */
+    async function walk(dir: Directory, parentId: string, pageSize: number): Promise<{ forward: AccountSummary[]; backward: AccountSummary[] }> {
+      let page = await dir.listChildren(parentId, { pageSize });
+      const pages = [page];
+      while (page.next) pages.push((page = await dir.listChildren(parentId, { pageSize, token: page.next })));
+      const back = [page];
+      while (page.previous) back.unshift((page = await dir.listChildren(parentId, { pageSize, token: page.previous })));
+      for (const p of [...pages, ...back]) expect(p.total).toBe(pages.reduce((n, q) => n + q.items.length, 0));
+      return { forward: pages.flatMap((p) => p.items), backward: back.flatMap((p) => p.items) };
+    }
+
+    it('sorts numbers by value, ignoring case, accents and leading zeros, ties broken by id, on every page', async () => {
+      const dir = await open(
+        siblings(['Acme Ltd 4211', 'Acme Ltd 457', 'acme ltd 46', 'Acme Ltd 1000000000000000000001', 'Acme Ltd 0457', 'Acme Ltd', 'Acme Ltd 99999999999999999999', 'Ácme Ltd 5', 'Acme Ltd 457 North', 'Acme 2 Ltd', 'Acme Ltd 4211b']),
+      );
+      const { forward, backward } = await walk(dir, 'p', 3);
+      const expected = ['Acme 2 Ltd', 'Acme Ltd', 'Ácme Ltd 5', 'acme ltd 46', 'Acme Ltd 457', 'Acme Ltd 0457', 'Acme Ltd 457 North', 'Acme Ltd 4211', 'Acme Ltd 4211b', 'Acme Ltd 99999999999999999999', 'Acme Ltd 1000000000000000000001'];
+      expect(forward.map((s) => s.name)).toEqual(expected);
+      // "457" (c-1) and "0457" (c-4) are the same number: the id decides.
+      expect(forward.slice(4, 6).map((s) => s.id)).toEqual(['c-1', 'c-4']);
+      expect(backward).toEqual(forward);
+    });
+
+    it('ranks search matches of one tier and depth in the same order', async () => {
+      const dir = await open(siblings(['Acme Ltd 4211', 'Acme Ltd 457', 'Acme Ltd 46']));
+      expect(names(await dir.search('acme ltd', { withinRootIds: ['p'], limit: 10 }))).toEqual(['Acme Ltd 46', 'Acme Ltd 457', 'Acme Ltd 4211']);
+    });
+
+    it('pages any names with digits as the shared comparator sorts them, each child once', async () => {
+      const word = fc.constantFrom('acme', 'Acme', 'ÁCME', 'ltd', 'unit', 'b', '', '-', '.');
+      const number = fc.oneof(fc.nat({ max: 120 }).map(String), fc.bigInt({ min: 0n, max: 10n ** 25n }).map(String), fc.constantFrom('0', '007', '00', '1.5', '1.10'));
+      const name = fc
+        .array(fc.oneof(word, number), { minLength: 1, maxLength: 4 })
+        .map((parts) => parts.join(' ').trim())
+        .filter((n) => n.length > 0);
+      await fc.assert(
+        fc.asyncProperty(fc.array(name, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 5 }), async (list, pageSize) => {
+          const dir = await open(siblings(list));
+          const { forward, backward } = await walk(dir, 'p', pageSize);
+          const expected = list.map((n, i) => ({ id: `c-${i}`, name: n })).sort(compareByNameThenId);
+          expect(forward.map((s) => s.id)).toEqual(expected.map((e) => e.id));
+          expect(new Set(forward.map((s) => s.id)).size).toBe(list.length);
+          expect(backward.map((s) => s.id)).toEqual(forward.map((s) => s.id));
+        }),
+        { numRuns: 12 },
+      );
     });
   });
 

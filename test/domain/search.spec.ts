@@ -1,4 +1,5 @@
-import { compareNames, foldName, MatchKind, matchKind, rankMatches, type SearchCandidate } from '../../src/domain/search';
+import { compareNames } from '../../src/domain/name-order';
+import { foldName, MatchKind, matchKind, rankMatches, type SearchCandidate } from '../../src/domain/search';
 
 const c = (id: string, name: string, depth = 1): SearchCandidate => ({ id, name, depth });
 const ids = (query: string, candidates: SearchCandidate[]): string[] => rankMatches(query, candidates).map((m) => m.item.id);

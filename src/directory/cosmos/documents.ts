@@ -3,7 +3,7 @@ import type { Account, AccountKind, AccountSummary, Brand, Subscription } from '
 import type { AuditEntry } from '../../domain/audit';
 import type { AdminRecord } from '../../domain/directory-document';
 import type { Offer } from '../../domain/offers';
-import { foldName } from '../../domain/search';
+import { nameSortKey } from '../../domain/name-order';
 import { compositeId } from './cosmos-ids';
 
 /**
@@ -48,9 +48,9 @@ export interface AccountDoc {
   readonly depth: number;
   /** foldName(name): matched with CONTAINS/STARTSWITH, since the service has no case-insensitive LIKE. */
   readonly folded: string;
-  /** Orders siblings as the embedded directory does (folded name, then id) with a single-field ORDER BY. */
+  /** Orders siblings as the embedded directory does (name sort key, then id) with a single-field ORDER BY. */
   readonly childKey: string;
-  /** Orders search matches of one tier (depth, folded name, id) with a single-field ORDER BY. */
+  /** Orders search matches of one tier (depth, name sort key, id) with a single-field ORDER BY. */
   readonly searchKey: string;
   /** Ids from the root down to this account, inclusive: "inside this subtree" is ARRAY_CONTAINS. */
   readonly lineage: readonly string[];
@@ -124,16 +124,12 @@ export const adminDocId = (adminKey: string): string => compositeId('admin', adm
 export const locatorDocId = (accountId: string): string => `locator~${accountId}`;
 export const auditDocId = (accountId: string, actionId: string): string => compositeId('audit', accountId, actionId);
 
-/** Below every character foldName can leave in a name once control characters are blanked. */
+/** Below every character a name's sort key can hold (nameSortKey blanks control characters). */
 const KEY_SEPARATOR = '\u0001';
 
-export function sortableName(name: string): string {
-  // Control characters would sort below the separator; names never meaningfully contain them.
-  return foldName(name).replace(/[\u0000-\u001f]/g, ' ');
-}
-
+/** The name's sort key (natural order, shared with the embedded directory), then the id. */
 export function childKeyOf(name: string, id: string): string {
-  return `${sortableName(name)}${KEY_SEPARATOR}${id}`;
+  return `${nameSortKey(name)}${KEY_SEPARATOR}${id}`;
 }
 
 export function searchKeyOf(depth: number, name: string, id: string): string {

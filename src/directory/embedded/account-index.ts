@@ -1,9 +1,11 @@
 import type { Account, AccountSummary } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
+import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
 import { foldName, MatchKind, matchKind } from '../../domain/search';
 
 /**
- * In-memory indexes over the account tree: by id, children by parent (sorted once, by name),
+ * In-memory indexes over the account tree: by id, children by parent (sorted once, by name as
+ * nameSortKey orders it),
  * subtree sizes, depth and folded names for search. Built once at start-up; the tree's shape
  * never changes at run time, only accounts' subscriptions (see replaceAccount).
  *
@@ -21,6 +23,8 @@ export class AccountIndex {
   private readonly slots = new Map<string, number>();
   private readonly ids: string[];
   private readonly folded: string[];
+  /** nameSortKey of each name: the same string as `folded` for a name without digits or control characters. */
+  private readonly sortKeys: string[];
   private readonly depths: Int32Array;
   /** Subtree sizes (the account itself included); 0 for an account no root reaches. */
   private readonly sizes: Int32Array;
@@ -40,6 +44,7 @@ export class AccountIndex {
     const n = records.length;
     this.ids = new Array<string>(n);
     this.folded = new Array<string>(n);
+    this.sortKeys = new Array<string>(n);
     const byParent = new Map<string, number[]>();
     for (let slot = 0; slot < n; slot++) {
       const record = records[slot]!;
@@ -57,8 +62,10 @@ export class AccountIndex {
       );
       this.slots.set(record.id, slot);
       this.ids[slot] = record.id;
-      // Folded once per account: sorting and search compare these, never re-folding.
-      this.folded[slot] = foldName(record.name);
+      // Folded once per account: search compares these, and sorting the keys, never re-folding.
+      const folded = foldName(record.name);
+      this.folded[slot] = folded;
+      this.sortKeys[slot] = sortKeyOfFolded(folded);
       if (record.parentId !== null) {
         const siblings = byParent.get(record.parentId);
         if (siblings) siblings.push(slot);
@@ -66,7 +73,7 @@ export class AccountIndex {
       }
     }
 
-    // Children by folded name, then id: the same order as compareNames(a, b) || id.
+    // Children by name sort key, then id: the same order as compareByNameThenId.
     const { ids } = this;
     const byNameThenId = (a: number, b: number) => this.compareByNameThenId(a, b);
     for (const [parentId, slots] of byParent) {
@@ -119,14 +126,9 @@ export class AccountIndex {
     }
   }
 
-  /** Folded name, then id: the order of children and the last tie-break of search ranking. */
+  /** Name sort key, then id: the order of children and the last tie-break of search ranking. */
   private compareByNameThenId(a: number, b: number): number {
-    const fa = this.folded[a]!;
-    const fb = this.folded[b]!;
-    if (fa !== fb) return fa < fb ? -1 : 1;
-    const ia = this.ids[a]!;
-    const ib = this.ids[b]!;
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
+    return compareSortKeys(this.sortKeys[a]!, this.sortKeys[b]!) || compareIds(this.ids[a]!, this.ids[b]!);
   }
 
   get size(): number {
@@ -188,7 +190,7 @@ export class AccountIndex {
   /**
    * Ids of the accounts at or below any of `rootIds` whose folded name contains `foldedQuery`,
    * best first as compareMatches ranks them (exact, prefix, substring; then shallower; then
-   * folded name; then id), at most `limit` of them.
+   * name sort key; then id), at most `limit` of them.
    */
   search(foldedQuery: string, rootIds: readonly string[], limit: number): string[] {
     const q = foldedQuery;

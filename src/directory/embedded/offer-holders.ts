@@ -1,6 +1,6 @@
 import { isBaseLevel, type Account } from '../../domain/accounts';
 import type { HolderRef, OfferHolding } from '../../domain/offer-rules';
-import { foldName } from '../../domain/search';
+import { nameSortKey } from '../../domain/name-order';
 import type { HoldingBounds } from '../port';
 import type { AccountIndex } from './account-index';
 
@@ -36,7 +36,7 @@ export class OfferHolders {
     };
   }
 
-  /** The `n` holders nearest the base level (depth, folded name, id): one pass, a bounded list. */
+  /** The `n` holders nearest the base level (depth, name sort key, id): one pass, a bounded list. */
   private nearest(ids: ReadonlySet<string>, n: number): HolderRef[] {
     const keyed: { key: [number, string, string]; ref: HolderRef }[] = [];
     const before = (a: [number, string, string], b: [number, string, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
@@ -44,9 +44,9 @@ export class OfferHolders {
       const account = this.index.get(id);
       if (!account) continue;
       const depth = this.index.depth(id);
-      // Most holders are deeper than the last one kept: skip them before folding their names.
+      // Most holders are deeper than the last one kept: skip them before computing their sort keys.
       if (keyed.length === n && (n === 0 || depth > keyed[n - 1]!.key[0])) continue;
-      const key: [number, string, string] = [depth, foldName(account.name), id];
+      const key: [number, string, string] = [depth, nameSortKey(account.name), id];
       if (keyed.length === n && before(key, keyed[n - 1]!.key) >= 0) continue;
       let i = keyed.length;
       while (i > 0 && before(key, keyed[i - 1]!.key) < 0) i--;
