@@ -3,6 +3,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
+import { OfferChanges } from './app/offer-changes';
 import { SubscriptionChanges } from './app/subscription-changes';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
@@ -55,7 +56,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
-  const router = new ActionRouter({ navigator, subscriptions }, log, options.turnBudgetMs);
+  const offers = new OfferChanges(directory, navigator);
+  const router = new ActionRouter({ navigator, subscriptions, offers }, log, options.turnBudgetMs);
   const bot = new SwitchboardBot({
     router,
     lookup: new AccountLookup(directory, navigator, config.portals),

@@ -1,4 +1,4 @@
-import { brandShown, KIND_LABELS, type Account, type AccountKind } from '../domain/accounts';
+import { brandShown, isBaseLevel, KIND_LABELS, type Account, type AccountKind } from '../domain/accounts';
 import type { Admin, Caller } from '../domain/admins';
 import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, parentWithinScope, scopeRootIds, scopeRootOn, type Position } from '../domain/navigation';
@@ -107,6 +107,7 @@ export class Navigator {
         childCountText: formatCount(childCount),
         canBrowse: caps.browse,
         canViewSubscriptions: caps.viewSubscriptions,
+        canViewOffers: isBaseLevel(account) && caps.viewOffers,
         portals: portalLinks(account, caps, this.options.portals),
         scopeRootCount: scopeRootIds(admin).length,
         adminName: admin.name,

@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { adminKey, sameAdmin, type Caller } from '../domain/admins';
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
 import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, isWithinBreadcrumb, type Position } from '../domain/navigation';
 import { formatCount } from '../domain/numbers';
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
-import type { Directory } from '../directory/port';
+import type { Directory, ReadOptions } from '../directory/port';
 import { accessFrom, positionOf, type AccessSource, type AdminAccess, type Here } from './access';
+import { assertOwnConfirmation, currentHere, formatTime, idempotencyKey, REVIEW_ID } from './confirmations';
 import { refOf, type Outcome } from './navigator';
 import type {
   ChangeLineView,
@@ -29,7 +30,7 @@ export interface SubscriptionOptions {
 /** Quantities entered on the card, by SKU, exactly as sent (validated by the domain). */
 export type Entered = Readonly<Record<string, string>>;
 
-const REVIEW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export { idempotencyKey } from './confirmations';
 
 const CHANGED_BY_SOMEONE_ELSE = 'These subscriptions were changed by someone else since you reviewed them. Nothing was applied. Here are the current values: review again.';
 
@@ -56,18 +57,18 @@ export class SubscriptionChanges {
   }
 
   async show(caller: Caller, position: Position | undefined, accountId?: string): Promise<Outcome<SubscriptionsView>> {
-    const here = await this.visible(caller, position, accountId);
+    const here = await this.withOfferingBase(await this.visible(caller, position, accountId));
     return this.card(here, await this.catalog(), position, {});
   }
 
   /** The edit card with entered quantities kept ("Back" from the review). */
   async edit(caller: Caller, position: Position | undefined, accountId: string | undefined, entered: Entered): Promise<Outcome<SubscriptionsView>> {
-    const here = await this.changeable(caller, position, accountId);
+    const here = await this.withOfferingBase(await this.changeable(caller, position, accountId));
     return this.card(here, await this.catalog(), position, { entered });
   }
 
   async review(caller: Caller, position: Position | undefined, accountId: string | undefined, version: string | undefined, entered: Entered): Promise<SubscriptionsOutcome> {
-    const here = await this.changeable(caller, position, accountId);
+    const here = await this.withOfferingBase(await this.changeable(caller, position, accountId));
     const catalog = await this.catalog();
     if (version !== undefined && version !== here.account.version) return this.card(here, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     const plan = this.plan(here, catalog, entered);
@@ -104,7 +105,7 @@ export class SubscriptionChanges {
     if (earlier) return this.replayed(located, catalog, position, caller, earlier);
     // The version and quantities this write is checked against are read fresh: a cached copy
     // (older than a change made through another instance) may speed up a read, never refuse a valid confirmation.
-    const here = await this.current(located);
+    const here = await this.withOfferingBase(await currentHere(this.directory, located), { fresh: true });
     if (version !== here.account.version) {
       // The change may be this very confirmation, landed meanwhile through another instance
       // (sent twice at once): that is a replay, not someone else's change.
@@ -144,21 +145,28 @@ export class SubscriptionChanges {
       view: {
         view: 'subscriptionHistory',
         account: refOf(here.account),
-        entries: entries.map((e) => ({
-          at: formatTime(e.at),
-          by: e.actor.name,
-          summary: e.lines.map((l) => `${bySku.get(l.sku)?.name ?? l.sku} (${l.sku}) ${formatCount(l.oldQuantity)} → ${formatCount(l.newQuantity)}`).join('; '),
-          difference: `${formatDifference(e.monthlyDifferenceMinor, e.currency)} a month`,
-        })),
+        entries: entries.map((e) => {
+          const name = (sku: string) => `${bySku.get(sku)?.name ?? sku} (${sku})`;
+          const offers = e.offerLines ?? [];
+          // Offer changes on a base level sit beside its subscription changes, in one trail.
+          const summary = [
+            ...e.lines.map((l) => `${name(l.sku)} ${formatCount(l.oldQuantity)} → ${formatCount(l.newQuantity)}`),
+            ...offers.map((l) => `Offer ${name(l.sku)} turned ${l.enabled ? 'on' : 'off'} for the accounts below`),
+          ].join('; ');
+          return {
+            at: formatTime(e.at),
+            by: e.actor.name,
+            summary,
+            difference: e.lines.length === 0 && offers.length > 0 ? 'Offer change: no cost to this account' : `${formatDifference(e.monthlyDifferenceMinor, e.currency)} a month`,
+          };
+        }),
       },
     };
   }
 
   /** The same confirmation again (a retry, a double tap): the original answer, nothing applied. */
   private replayed(here: Here, catalog: Catalog, position: Position | undefined, caller: Caller, entry: AuditEntry): Outcome<SubscriptionsUpdatedView> {
-    if (!sameAdmin(entry.actor, caller)) {
-      throw new InvalidActionError('That confirmation belongs to another administrator. Review your own change.');
-    }
+    assertOwnConfirmation(entry, caller);
     return { position: this.stay(here, position), view: this.updatedView(here, catalog, entry) };
   }
 
@@ -178,11 +186,15 @@ export class SubscriptionChanges {
     };
   }
 
-  /** `here` with its account as stored now, read past any cache; its path (tree data) stays. */
-  private async current(here: Here): Promise<Here> {
-    const account = await this.directory.getAccount(here.account.id, { fresh: true });
-    if (!account) throw new AccountNotFoundError(here.account.id);
-    return { ...here, account, path: [...here.path.slice(0, -1), account] };
+  /**
+   * `here` with the base level its offers come from as stored (`fresh` past any cache): a path's
+   * ancestors may carry older enabled offers, and *Purchase services* follows offer changes.
+   */
+  private async withOfferingBase(here: Here, options: ReadOptions = {}): Promise<Here> {
+    const base = offeringBaseLevel([...here.path]);
+    if (!base) return here;
+    const stored = await this.directory.getAccount(base.id, options);
+    return stored ? { ...here, path: here.path.map((a) => (a.id === base.id ? stored : a)) } : here;
   }
 
   private async visible(caller: Caller, position: Position | undefined, accountId?: string): Promise<Here> {
@@ -287,17 +299,6 @@ export class SubscriptionChanges {
   }
 }
 
-/**
- * The key a confirmation is applied once under. The review id comes back from the client, so on
- * its own it is a guess anyone can reuse: bound to the account and to the admin confirming, another
- * admin who learns it can neither use it up nor tell from the answer that it exists, while the same
- * admin's retry (a Teams retry, a double tap, Execute and its Submit fallback) still finds it.
- */
-export function idempotencyKey(accountId: string, caller: Caller, reviewId: string): string {
-  const hex = createHash('sha256').update(JSON.stringify([accountId, adminKey(caller), reviewId.toLowerCase()])).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 interface Catalog {
   readonly offers: readonly Offer[];
   readonly bySku: ReadonlyMap<string, Offer>;
@@ -316,12 +317,4 @@ function changeLine(sku: string, name: string, oldQuantity: number, newQuantity:
     newCost: formatMoney(newCost, currency),
     note: oldQuantity === 0 ? 'new subscription' : newQuantity === 0 ? 'removed' : newQuantity > oldQuantity ? 'more licences' : 'fewer licences',
   };
-}
-
-/** "26 Nov 2026, 22:15 UTC": one zone for everyone reading a shared history. */
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-  return `${date}, ${time} UTC`;
 }

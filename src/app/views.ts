@@ -34,6 +34,8 @@ export interface WhereAmIView {
   readonly childCountText: string;
   readonly canBrowse: boolean;
   readonly canViewSubscriptions: boolean;
+  /** A base level whose offers the admin may see: the card offers an *Offers* button. */
+  readonly canViewOffers: boolean;
   readonly portals: readonly PortalLink[];
   readonly scopeRootCount: number;
   readonly adminName: string;
@@ -212,6 +214,92 @@ export interface SubscriptionHistoryView {
   readonly entries: readonly HistoryEntryView[];
 }
 
+/** One offer on a base level's offers card. */
+export interface OfferLineView {
+  readonly sku: string;
+  readonly name: string;
+  readonly trial: boolean;
+  /** "£4.00 per user a month". */
+  readonly price: string;
+  /** Enabled as stored now. */
+  readonly enabled: boolean;
+  /** What the toggle shows ('true' or 'false'): the state asked for on the card, else the stored one. */
+  readonly value: 'true' | 'false';
+  readonly stateText: string;
+  /** "3 accounts below hold it": for the offers enabled here (the ones that could be turned off). */
+  readonly holdersText?: string;
+  /** The admin may turn this one on or off here (an Input.Toggle). */
+  readonly toggle: boolean;
+  /** Why the line has no toggle on an editable card: the base level above lacks it. */
+  readonly note?: string;
+}
+
+export interface OffersView {
+  readonly view: 'offers';
+  readonly account: AccountRef;
+  readonly breadcrumbText: string;
+  readonly editable: boolean;
+  /** Why the card is read-only, and who can change the offers. */
+  readonly readOnlyReason?: string;
+  /** "5 of 8 offers enabled". */
+  readonly summary: string;
+  readonly lines: readonly OfferLineView[];
+  readonly version: string;
+  readonly banner?: string;
+}
+
+/** An account that still holds an offer, as a row that opens it. */
+export interface HolderView {
+  readonly id: string;
+  readonly name: string;
+  readonly kindLabel: string;
+}
+
+export interface OfferChangeView {
+  readonly sku: string;
+  readonly name: string;
+  readonly trial: boolean;
+  /** "Enabled → Not enabled". */
+  readonly change: string;
+  /** What it does below: "12 accounts below can buy it". */
+  readonly effect: string;
+}
+
+export interface OfferRefusalView {
+  readonly sku: string;
+  readonly name: string;
+  readonly message: string;
+  /** For a refused turn-off: the first accounts that hold it. */
+  readonly holders: readonly HolderView[];
+  /** "and 9 more", when more hold it than are listed. */
+  readonly moreText?: string;
+}
+
+export interface OfferReviewView {
+  readonly view: 'offerReview';
+  readonly account: AccountRef;
+  readonly changes: readonly OfferChangeView[];
+  readonly refused: readonly OfferRefusalView[];
+  /** Something to say above the changes, e.g. that a confirmation found the rules changed. */
+  readonly banner?: string;
+  /** Carried by "Update offers": the idempotency key and the version reviewed. */
+  readonly reviewId: string;
+  readonly version: string;
+  /** The changes "Update offers" applies, by SKU ('on' or 'off'): the accepted ones only. */
+  readonly accepted: Readonly<Record<string, string>>;
+  /** Every state asked for, by SKU, carried by "Back". */
+  readonly requested: Readonly<Record<string, string>>;
+}
+
+export interface OffersUpdatedView {
+  readonly view: 'offersUpdated';
+  readonly account: AccountRef;
+  readonly changes: readonly OfferChangeView[];
+  readonly by: string;
+  readonly at: string;
+  readonly actionId: string;
+}
+
 /** An account card to share in any chat (compose-box search, link unfurling): Adaptive Cards 1.3. */
 export interface AccountCardView {
   readonly view: 'accountCard';
@@ -235,4 +323,7 @@ export type View =
   | SubscriptionReviewView
   | SubscriptionsUpdatedView
   | SubscriptionHistoryView
+  | OffersView
+  | OfferReviewView
+  | OffersUpdatedView
   | AccountCardView;

@@ -60,6 +60,11 @@ export class ActionInput {
     return this.typed ? {} : enteredQuantities(this.request.data, prefix);
   }
 
+  /** The offer states a card carries (see enteredSwitches). Typed commands carry none: `offer` sends its one as fields. */
+  switches(prefix: string): Record<string, string> {
+    return this.typed ? {} : enteredSwitches(this.request.data, prefix);
+  }
+
   private invalid(name: string): string {
     const source = this.request.source;
     if (source.kind !== 'typed') return `The button sent an invalid "${name}". Type where am i to start again.`;
@@ -92,6 +97,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** The id prefix of the subscriptions card's quantity inputs: `qty_<SKU>` (cards/subscriptions.json). */
 export const QUANTITY_INPUT_PREFIX = 'qty_';
 
+/** The id prefix of the offers card's toggles: `offer_<SKU>` (cards/offers.json). */
+export const OFFER_INPUT_PREFIX = 'offer_';
+
 const SKU = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const MAX_LINES = 50;
 
@@ -101,18 +109,44 @@ const MAX_LINES = 50;
  * domain to judge; only their shape is checked here.
  */
 function enteredQuantities(data: Readonly<Record<string, unknown>>, prefix: string): Record<string, string> {
+  return enteredBySku(data, prefix, {
+    carried: 'quantities',
+    fits: (value) => typeof value === 'string' || typeof value === 'number',
+    unreadable: 'The card sent quantities Switchboard cannot read. Open the subscriptions again.',
+    tooMany: 'The card sent more quantities than any account has subscriptions.',
+  });
+}
+
+/** Offer states from a card: Input.Toggle fields named `offer_<SKU>` and an `offers` object (the review's buttons). */
+function enteredSwitches(data: Readonly<Record<string, unknown>>, prefix: string): Record<string, string> {
+  return enteredBySku(data, prefix, {
+    carried: 'offers',
+    fits: (value) => typeof value === 'string' || typeof value === 'boolean',
+    unreadable: 'The card sent offer states Switchboard cannot read. Open the offers again.',
+    tooMany: 'The card sent more offers than the directory has.',
+  });
+}
+
+interface BySkuShape {
+  /** The object the review card's buttons carry the values in. */
+  readonly carried: string;
+  readonly fits: (value: unknown) => boolean;
+  readonly unreadable: string;
+  readonly tooMany: string;
+}
+
+/** Values by SKU from `<prefix><SKU>` inputs and a carried object; only their shape is checked. */
+function enteredBySku(data: Readonly<Record<string, unknown>>, prefix: string, shape: BySkuShape): Record<string, string> {
   const entered: Record<string, string> = {};
-  const carried = field(data, 'quantities');
+  const carried = field(data, shape.carried);
   const sources: [string, unknown][] = [
     ...(isRecord(carried) ? Object.entries(carried) : []),
     ...Object.entries(data).filter(([key]) => key.startsWith(prefix)).map(([key, value]): [string, unknown] => [key.slice(prefix.length), value]),
   ];
-  if (carried !== undefined && !isRecord(carried)) throw new InvalidActionError('The card sent quantities Switchboard cannot read. Open the subscriptions again.');
-  if (sources.length > MAX_LINES) throw new InvalidActionError('The card sent more quantities than any account has subscriptions.');
+  if (carried !== undefined && !isRecord(carried)) throw new InvalidActionError(shape.unreadable);
+  if (sources.length > MAX_LINES) throw new InvalidActionError(shape.tooMany);
   for (const [sku, value] of sources) {
-    if (!SKU.test(sku) || (typeof value !== 'string' && typeof value !== 'number') || String(value).length > 12) {
-      throw new InvalidActionError('The card sent quantities Switchboard cannot read. Open the subscriptions again.');
-    }
+    if (!SKU.test(sku) || !shape.fits(value) || String(value).length > 12) throw new InvalidActionError(shape.unreadable);
     entered[sku.toUpperCase()] = String(value).trim();
   }
   return entered;

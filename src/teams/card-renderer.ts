@@ -26,6 +26,9 @@ export const TEMPLATE_FILES: Readonly<Record<View['view'], string>> = {
   subscriptionReview: 'subscription-review.json',
   subscriptionsUpdated: 'subscriptions-updated.json',
   subscriptionHistory: 'subscription-history.json',
+  offers: 'offers.json',
+  offerReview: 'offer-review.json',
+  offersUpdated: 'offers-updated.json',
   accountCard: 'account-card.json',
 };
 

@@ -1,15 +1,20 @@
 import type { View } from '../app/views';
 import { accounts } from './handlers/accounts';
 import { confirm } from './handlers/confirm';
+import { confirmOffers } from './handlers/confirm-offers';
 import { edit } from './handlers/edit';
+import { editOffers } from './handlers/edit-offers';
 import { find } from './handlers/find';
 import type { Handler } from './handlers/handler';
 import { help } from './handlers/help';
 import { history } from './handlers/history';
 import { home } from './handlers/home';
+import { offer } from './handlers/offer';
+import { offers } from './handlers/offers';
 import { open } from './handlers/open';
 import { portal } from './handlers/portal';
 import { review } from './handlers/review';
+import { reviewOffers } from './handlers/review-offers';
 import { set } from './handlers/set';
 import { subscriptions } from './handlers/subscriptions';
 import { switchPicker } from './handlers/switch';
@@ -136,11 +141,24 @@ export const VERB_ENTRIES: readonly VerbEntry[] = [
   // "where am i" card ("Go up", "Home"), the help card lists them, and typing them works.
   { verb: 'up', handler: up, aliases: ['up', 'go up'] },
   { verb: 'home', handler: home, aliases: ['home'] },
+  // Left out of the menu too (it is full): an *Offers* button on the "where am i" card of every
+  // base level, and on the help card.
+  {
+    verb: 'offers',
+    handler: offers,
+    aliases: ['offers'],
+    // The editable card holds toggles being set: refreshing it would reset them.
+    refresh: refreshOn('offers', (view) => (view.editable ? undefined : { accountId: view.account.id })),
+  },
+  { verb: 'offer', handler: offer, argument: { words: ['offer'], fields: ['sku', 'state'], example: 'offer C2TUT off' } },
   // Sent only by card buttons.
   { verb: 'switchTo', handler: switchTo },
   { verb: 'review', handler: review },
   { verb: 'edit', handler: edit },
   { verb: 'confirm', handler: confirm },
+  { verb: 'reviewOffers', handler: reviewOffers },
+  { verb: 'editOffers', handler: editOffers },
+  { verb: 'confirmOffers', handler: confirmOffers },
 ];
 
 /** The table, checked once and indexed for the router, the command parser, the refresh rule and the manifest. */

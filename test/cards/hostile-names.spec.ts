@@ -91,6 +91,14 @@ async function walk(bot: BotClient, names: Names): Promise<{ what: string; card:
   keep('updated', await bot.execute(alex, 'confirm', action(review!, 'Update Subscriptions').data), [c0, names.offer, names.admin]);
   keep('history', (await bot.say(alex, 'history'))[0], [c0, names.admin]);
   keep('switch', (await bot.say(alex, 'switch'))[0], [c0, names.partner, c1]);
+  await bot.say(alex, 'open r');
+  keep('offers', (await bot.say(alex, 'offers'))[0], [names.reseller, names.offer]);
+  // C2TU1 is held by the customer below the reseller: the refusal names it, as a row.
+  keep('refused offer review', (await bot.say(alex, 'offer C2TU1 off'))[0], [names.reseller, names.offer, c0]);
+  const offerReview = (await bot.say(alex, 'offer T2TU1 on'))[0];
+  keep('offer review', offerReview, [names.reseller, `${names.offer} trunk`]);
+  keep('offers updated', await bot.execute(alex, 'confirmOffers', action(offerReview!, 'Update offers').data), [names.reseller, `${names.offer} trunk`, names.admin]);
+  await bot.say(alex, 'open c0');
   keep('find', (await bot.say(alex, `find ${names.query}`))[0], typed(names.query) ? [typed(names.query)] : []);
   keep('find a name', (await bot.say(alex, `find ${typed(c1)}`))[0], typed(c1) === c1 ? [c1] : []);
   keep('open nowhere', (await bot.say(alex, `open ${names.query}`))[0], []);

@@ -64,6 +64,13 @@ describe('cards on a phone (demo directory)', () => {
     cards.set('confirmation', await click(bot, alex, review, 'Update Subscriptions'));
     cards.set('history', (await bot.say(alex, 'history'))[0]!);
     cards.set('help', (await bot.say(alex, 'help'))[0]!);
+    cards.set('reseller where am i', (await bot.say(alex, 'open tailspin'))[0]!);
+    cards.set('offers', (await bot.say(alex, 'offers'))[0]!);
+    cards.set('refused offer review', (await bot.say(alex, 'offer T2TU1 off'))[0]!);
+    const offerReview = (await bot.say(alex, 'offer C2TU250 on'))[0]!;
+    cards.set('offer review', offerReview);
+    cards.set('offers updated', await click(bot, alex, offerReview, 'Update offers'));
+    await bot.say(alex, 'open castlegate-hotels'); // where the tests below expect Alex
   });
   afterAll(() => bot.close());
 
@@ -81,6 +88,27 @@ describe('cards on a phone (demo directory)', () => {
     expect(textOf(deep)).toMatch(/↳ Tailspin Networks · Reseller[^\n]*\n↳ Wingtip IT Services \(you are here\)/);
     expect(buttonTitles(cards.get('deep children')!)).toContain('↩ Back');
     expect(textOf(cards.get('deep children')!)).toContain('Sub accounts of Tailspin Networks');
+  });
+
+  it('puts Offers on the where-am-i card of a base level beside, not among, its six card actions', () => {
+    const where = cards.get('reseller where am i')!;
+    expect(where.actions.length).toBeLessThanOrEqual(6);
+    expect(buttonTitles(where)).toContain('Offers');
+    expect(where.actions.map((a: Card) => a.title)).not.toContain('Offers');
+    expect(buttonTitles(cards.get('deep children')!)).not.toContain('Offers');
+  });
+
+  it('gives each offer a toggle a phone can read, and Review changes the first action', () => {
+    const card = cards.get('offers')!;
+    const toggles = find(card, (n) => n.type === 'Input.Toggle');
+    expect(toggles.length).toBe(8);
+    for (const toggle of toggles) expect(toggle).toMatchObject({ title: 'Enabled for accounts below', valueOn: 'true', valueOff: 'false', value: expect.stringMatching(/^(true|false)$/) });
+    expect(card.actions[0].title).toBe('Review changes');
+    // Holders of a refused turn-off are rows that open them, not buttons named after them.
+    const refused = cards.get('refused offer review')!;
+    const rows = find(refused, (n) => n.selectAction?.verb === 'open');
+    expect(rows).toHaveLength(3);
+    expect(textOf(refused)).toContain('and 4 more');
   });
 
   it('shows the granted roles, and the implied ones only after "Implied roles"', () => {

@@ -40,6 +40,15 @@ describe('card templates', () => {
     keep('subscriptions-updated.json', await bot.execute(alex, update.verb, update.data));
     keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
     keep('subscriptions.json', (await bot.say({ aadObjectId: ISAIAH }, 'subscriptions'))[0]!);
+    await bot.say(alex, 'open tailspin');
+    keep('offers.json', (await bot.say(alex, 'offers'))[0]!);
+    keep('offers.json', (await bot.say({ aadObjectId: MEGAN }, 'offers'))[0]!);
+    keep('offer-review.json', (await bot.say(alex, 'offer T2TU1 off'))[0]!);
+    const offerReview = (await bot.say(alex, 'offer C2TU250 on'))[0]!;
+    keep('offer-review.json', offerReview);
+    const updateOffers = action(offerReview, 'Update offers');
+    keep('offers-updated.json', await bot.execute(alex, updateOffers.verb, updateOffers.data));
+    keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
     const found = await bot.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'tailspin' }] });
     for (const attachment of found.body.composeExtension.attachments) keep('account-card.json', attachment.content);
   });

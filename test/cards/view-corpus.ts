@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AccountLookup } from '../../src/app/account-lookup';
 import { errorView, unknownCommandView } from '../../src/app/error-view';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
+import { DEFAULT_HOLDING_BOUNDS, OfferChanges } from '../../src/app/offer-changes';
 import { SubscriptionChanges } from '../../src/app/subscription-changes';
 import type { View } from '../../src/app/views';
 import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
@@ -31,7 +32,13 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     now: () => new Date(Date.UTC(2026, 10, 26, 22, n % 60)),
   });
+  const offers = new OfferChanges(directory, navigator, {
+    holdings: DEFAULT_HOLDING_BOUNDS,
+    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    now: () => new Date(Date.UTC(2026, 10, 26, 22, n % 60)),
+  });
   const lookup = new AccountLookup(directory, navigator, portals);
+  const skus = doc.offers.map((o) => o.sku);
   const rand = prng(seed);
   const views: View[] = [];
   const add = async (work: () => Promise<{ view: View } | View | undefined>) => {
@@ -71,6 +78,25 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
         const { reviewId, version, entered } = review.view;
         await subscriptions.confirm(caller, position, id, version, reviewId, entered);
         return subscriptions.confirm(caller, position, id, version, reviewId, entered);
+      });
+      await add(() => offers.show(caller, position, id));
+      for (const [i, sku] of [skus[0], skus[skus.length - 1], 'NOPE'].entries()) {
+        const state = i % 2 === 0 ? 'off' : 'on';
+        await add(() => offers.review(caller, position, id, undefined, { [sku!]: state }));
+        await add(() => offers.review(caller, position, id, undefined, { [sku!]: 'maybe' }));
+        await add(() => offers.edit(caller, position, id, { [sku!]: state }));
+      }
+      await add(() => offers.review(caller, position, id, '0', { [skus[0]!]: 'off' }));
+      await add(async () => {
+        // Turn on whatever the account lacks that it may have (the card's toggles), then confirm twice.
+        const card = await offers.show(caller, position, id);
+        const off = card.view.lines.find((l) => l.toggle && !l.enabled);
+        if (!off) return card;
+        const review = await offers.review(caller, position, id, undefined, { [off.sku]: 'on' });
+        if (review.view.view !== 'offerReview') return review;
+        const { reviewId, version, accepted } = review.view;
+        await offers.confirm(caller, position, id, version, reviewId, accepted);
+        return offers.confirm(caller, position, id, version, reviewId, accepted);
       });
       await add(() => subscriptions.history(caller, position, id));
       await add(async () => (await lookup.unfurl(caller, `https://admin.call2teams.com/customer/${id}`)) ?? undefined);

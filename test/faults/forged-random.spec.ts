@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
+import { OfferChanges } from '../../src/app/offer-changes';
 import { SubscriptionChanges } from '../../src/app/subscription-changes';
 import type { AccountRecord, AdminRecord, DirectoryDocument } from '../../src/domain/directory-document';
 import type { Position } from '../../src/domain/navigation';
@@ -53,7 +54,7 @@ function within(doc: DirectoryDocument, id: string, roots: ReadonlySet<string>):
 describe('forged actions across random directories', () => {
   it('refuse every out-of-scope target, move no one and change nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(directoryArb, fc.nat(), fc.constantFrom('open', 'accounts', 'portal', 'subscriptions', 'history', 'review', 'confirm', 'switchTo'), async (doc, pick, verb) => {
+      fc.asyncProperty(directoryArb, fc.nat(), fc.constantFrom('open', 'accounts', 'portal', 'subscriptions', 'history', 'review', 'confirm', 'switchTo', 'offers', 'reviewOffers', 'editOffers', 'confirmOffers'), async (doc, pick, verb) => {
         const scope = new Set(doc.admins[0]!.memberships.map((m) => m.accountId));
         const outside = doc.accounts.filter((a) => !within(doc, a.id, scope));
         fc.pre(outside.length > 0);
@@ -61,11 +62,11 @@ describe('forged actions across random directories', () => {
         const directory = await EmbeddedDirectory.open({ seedFile: writeDirectory(doc) });
         const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: DEFAULT_PORTAL_TEMPLATES });
         const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: 100, historyLimit: 20 });
-        const router = new ActionRouter({ navigator, subscriptions }, { error: () => undefined });
+        const router = new ActionRouter({ navigator, subscriptions, offers: new OfferChanges(directory, navigator) }, { error: () => undefined });
         const caller = { tenantId: TENANT, aadObjectId: 'fuzzed-admin' };
         const position: Position = { accountId: doc.admins[0]!.memberships[0]!.accountId, scopeRootId: doc.admins[0]!.memberships[0]!.accountId };
         const before = JSON.stringify(directory.toDocument());
-        const data = { accountId: target, scopeRootId: target, version: '1', reviewId: '3f2b8c1e-0000-4000-8000-000000000001', quantities: { C2TU1: '11' }, qty_C2TU1: '11' };
+        const data = { accountId: target, scopeRootId: target, version: '1', reviewId: '3f2b8c1e-0000-4000-8000-000000000001', quantities: { C2TU1: '11' }, qty_C2TU1: '11', offers: { C2TU1: 'off', T2TU1: 'on' }, offer_C2TU1: 'false' };
         const result = await router.route({ verb, data, source: { kind: 'execute' } }, caller, position);
         expect(result.position).toBeUndefined();
         expect(result.view.view).toBe('error');

@@ -1,4 +1,5 @@
 import type { Navigator } from '../../app/navigator';
+import type { OfferChanges } from '../../app/offer-changes';
 import type { SubscriptionChanges } from '../../app/subscription-changes';
 import type { View } from '../../app/views';
 import type { Caller } from '../../domain/admins';
@@ -19,6 +20,7 @@ export interface ActionContext {
 export interface Services {
   readonly navigator: Navigator;
   readonly subscriptions: SubscriptionChanges;
+  readonly offers: OfferChanges;
 }
 
 /** A handler's answer: the view to show, and the admin's new position when it moved them. */
