@@ -130,6 +130,26 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
       expect(counter.requests.filter((r) => r.includes('batch'))).toHaveLength(1);
       expect(confirm.cost).toBeLessThanOrEqual(7);
     });
+
+    it('shows, reviews and confirms an offer change with bounded holder queries and one batch, and the customers below follow it', async () => {
+      await bot.say(alex, 'open tailspin');
+      const card = await turn(counter, 'session: offers (the card)', () => bot.say(alex, 'offers'));
+      expect(textOf(card.card)).toContain('5 of 8 offers enabled');
+      // State read, the base level above, then a query (and its plan) per enabled offer.
+      expect(card.cost).toBeLessThanOrEqual(2 + 5 * 2);
+      const review = await turn(counter, 'session: offer C2TU250 on (review)', () => bot.say(alex, 'offer C2TU250 on'));
+      expect(textOf(review.card)).toContain('Not enabled → Enabled');
+      expect(review.cost).toBeLessThanOrEqual(3);
+      const before = counter.requests.length;
+      const confirm = await turn(counter, 'session: Update offers (confirm)', () => click(bot, alex, review.card, 'Update offers'));
+      expect(textOf(confirm.card)).toContain('✓ Offers updated');
+      expect(counter.requests.slice(before).filter((r) => r.includes('batch'))).toHaveLength(1);
+      expect(confirm.cost).toBeLessThanOrEqual(8);
+      // Account documents carry their ancestors' offers as imported: Purchase services reads the base level itself.
+      await bot.say(alex, 'open ashdown-freight');
+      const subscriptions = await turn(counter, 'session: subscriptions below the reseller', () => bot.say(alex, 'subscriptions'));
+      expect(JSON.stringify(subscriptions.card)).toContain('qty_C2TU250');
+    });
   });
 
   describe('with every account document expired from the cache (the worst case)', () => {
