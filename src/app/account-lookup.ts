@@ -7,7 +7,7 @@ import { accountIdFromPortalUrl, portalLinks, type PortalTemplates } from '../do
 import { foldName } from '../domain/search';
 import type { Directory } from '../directory/port';
 import { accessFrom, type AccessSource, type AdminAccess } from './access';
-import { refOf, type Navigator } from './navigator';
+import { choiceText, refOf, type Navigator } from './navigator';
 import type { AccountCardView, ScopeChoice } from './views';
 
 /** Longest query or URL a compose box sends that is worth looking at. */
@@ -53,7 +53,7 @@ export class AccountLookup {
     if (!admin) return [];
     const wanted = foldName(text);
     const choices = await this.navigator.scopeChoices(admin);
-    return choices.filter((c) => foldName(`${c.title} ${c.brandName} ${c.pathText}`).includes(wanted)).slice(0, limit);
+    return choices.filter((c) => choiceText(c).includes(wanted)).slice(0, limit);
   }
 
   /** The card a pasted portal URL unfurls into, or undefined when it is not one the caller may see. */

@@ -254,11 +254,35 @@ export class Navigator {
     };
   }
 
-  async switchChoices(caller: Caller, position: Position | undefined, filter?: string): Promise<Outcome<SwitchView>> {
+  async switchChoices(caller: Caller, position: Position | undefined): Promise<Outcome<SwitchView>> {
     const here = await this.access.here(caller, position);
     const all = await this.scopeChoices(here.admin, here.scopeRootId);
-    const wanted = filter ? all.filter((c) => foldName(`${c.title} ${c.pathText}`).includes(foldName(filter))) : all;
-    return { position: positionOf(here), view: switchView(refOf(here.account), all, wanted, this.options.staticChoiceLimit) };
+    return { position: positionOf(here), view: switchView(refOf(here.account), all, all, this.options.staticChoiceLimit) };
+  }
+
+  /**
+   * `switch <text>` typed in the chat: the picker narrowed to the admin's own scope roots whose
+   * name, brand or path contains the text (what `switch` moves between; any account below them
+   * is `find`'s and `open`'s). One match, or one whose whole name is the text, switches straight
+   * away, as `open <name>` opens: the card that answers says where the admin now is.
+   */
+  async switchByText(caller: Caller, position: Position | undefined, text: string): Promise<Outcome<WhereAmIView | SwitchView>> {
+    const wanted = text.trim();
+    if (wanted.length > MAX_REFERENCE) throw new InvalidActionError(`Switch text is limited to ${MAX_REFERENCE} characters.`);
+    const here = await this.access.here(caller, position);
+    const all = await this.scopeChoices(here.admin, here.scopeRootId);
+    const folded = foldName(wanted);
+    const matching = all.filter((c) => choiceText(c).includes(folded));
+    const exact = matching.filter((c) => foldName(c.title) === folded);
+    const pick = exact.length === 1 ? exact[0] : matching.length === 1 ? matching[0] : undefined;
+    if (pick) return this.switchTo(caller, pick.id);
+    if (matching.length === 0) {
+      throw new AccountNotFoundError(
+        wanted,
+        `None of the ${formatCount(all.length)} account${all.length === 1 ? '' : 's'} you switch between matches “${wanted}”. Type switch to see them all, or find ${wanted} to search the accounts below them too.`,
+      );
+    }
+    return { position: positionOf(here), view: switchView(refOf(here.account), all, matching, this.options.staticChoiceLimit, wanted) };
   }
 
   /**
@@ -289,4 +313,9 @@ export class Navigator {
     if (!scopeRootIds(admin).includes(scopeRootId)) throw new AccountNotFoundError(scopeRootId);
     return this.describe(await this.access.home(admin, scopeRootId));
   }
+}
+
+/** What a switch filter is matched against: the choice's name, brand and path, folded. */
+export function choiceText(choice: ScopeChoice): string {
+  return foldName(`${choice.title} ${choice.brandName} ${choice.pathText}`);
 }

@@ -19,10 +19,11 @@ export function choiceLabel(name: string, brandName: string): string {
 
 /**
  * `all` are the admin's scope roots, `wanted` those a filter kept (the same list without one), in
- * the order they should be offered.
+ * the order they should be offered; `filter` is the text typed after `switch`.
  */
-export function switchView(current: AccountRef, all: readonly ScopeChoice[], wanted: readonly ScopeChoice[], staticChoiceLimit: number): SwitchView {
-  const typeahead = all.length > staticChoiceLimit;
+export function switchView(current: AccountRef, all: readonly ScopeChoice[], wanted: readonly ScopeChoice[], staticChoiceLimit: number, filter?: string): SwitchView {
+  // A filter that kept few enough gets static choices, however many accounts there are in all.
+  const typeahead = wanted.length > staticChoiceLimit;
   const choices = typeahead ? seed(wanted, TYPEAHEAD_SEED_CHOICES) : wanted.slice(0, staticChoiceLimit);
   const hidden = wanted.length - choices.length;
   return {
@@ -38,6 +39,7 @@ export function switchView(current: AccountRef, all: readonly ScopeChoice[], wan
       : wanted.length > LISTED_CHOICES
         ? { moreHint: 'Open the picker to see them all, or type in it to narrow the list.' }
         : {}),
+    ...(filter !== undefined ? { filter, filterNote: `${formatCount(wanted.length)} of your ${formatCount(all.length)} accounts match “${filter}”.` } : {}),
   };
 }
 

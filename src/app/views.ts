@@ -96,6 +96,9 @@ export interface SwitchView {
   readonly totalText: string;
   /** When not every account is in the picker: how to reach the others. */
   readonly moreHint?: string;
+  /** `switch <text>`: what the admin typed, and how many of their accounts it kept. */
+  readonly filter?: string;
+  readonly filterNote?: string;
 }
 
 export interface SearchResultView {

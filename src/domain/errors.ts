@@ -24,8 +24,11 @@ export class NotAnAdminError extends SwitchboardError {
 /** The account does not exist, or (to reveal nothing) lies outside the caller's scopes. */
 export class AccountNotFoundError extends SwitchboardError {
   readonly code = 'notFound';
-  constructor(readonly reference: string) {
-    super(`No account matching "${reference}" was found among the accounts you administer.`);
+  constructor(
+    readonly reference: string,
+    message = `No account matching "${reference}" was found among the accounts you administer.`,
+  ) {
+    super(message);
   }
 }
 

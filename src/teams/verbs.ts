@@ -101,7 +101,8 @@ export const VERB_ENTRIES: readonly VerbEntry[] = [
     verb: 'switch',
     handler: switchPicker,
     aliases: ['switch', 'switch account'],
-    menu: { title: 'switch', description: 'Switch to another account you administer' },
+    argument: { words: ['switch'], fields: ['text'], example: 'switch north' },
+    menu: { title: 'switch', description: 'switch [text]: switch to another account you administer' },
   },
   {
     verb: 'portal',

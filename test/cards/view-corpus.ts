@@ -109,7 +109,7 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
       for (const card of await lookup.search(caller, q, 5).catch(() => [])) views.push(card);
     }
     await add(() => navigator.switchChoices(caller, position));
-    await add(() => navigator.switchChoices(caller, position, 'a'));
+    for (const q of ['a', 'e', doc.accounts[0]?.name ?? 'c', 'zzz']) await add(() => navigator.switchByText(caller, position, q));
     await add(() => navigator.up(caller, position));
     await add(() => navigator.goHome(caller, position));
     views.push({ view: 'help', welcome: rand() < 0.5, adminName: admin.name }, { view: 'help', welcome: false });

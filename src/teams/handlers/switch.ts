@@ -1,4 +1,7 @@
 import type { Handler } from './handler';
 
-/** The switch-account picker. */
-export const switchPicker: Handler = ({ caller, position, services }) => services.navigator.switchChoices(caller, position);
+/** The switch-account picker; `switch <text>` narrows it to the accounts matching the text, or switches to the only one. */
+export const switchPicker: Handler = ({ caller, position, input, services }) => {
+  const text = input.optional('text');
+  return text === undefined ? services.navigator.switchChoices(caller, position) : services.navigator.switchByText(caller, position, text);
+};
