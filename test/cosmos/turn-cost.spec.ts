@@ -172,6 +172,17 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
       expect(cost).toBeLessThanOrEqual(BUDGET);
     });
 
+    it('shows the offers card and its review with the account and the base level above read again, nothing more', async () => {
+      await bot.execute(alex, 'open', { accountId: 'tailspin' });
+      const card = await turn(counter, 'cache expired: offers (the card)', () => bot.say(alex, 'offers'));
+      expect(textOf(card.card)).toContain('5 of 8 offers enabled');
+      expect(card.cost).toBeLessThanOrEqual(3 + 5 * 2);
+      const review = await turn(counter, 'cache expired: offer C2TU250 on (review)', () => bot.say(alex, 'offer C2TU250 on'));
+      expect(textOf(review.card)).toContain('Not enabled → Enabled');
+      expect(review.cost).toBeLessThanOrEqual(4);
+      await bot.execute(alex, 'open', { accountId: 'wingtip-it' });
+    });
+
     // Home takes the scope root from the path it has just read, not from another read.
     it(`"home" costs at most ${BUDGET} requests`, async () => {
       const { card, cost } = await turn(counter, 'cache expired: home', () => bot.say(alex, 'home'));

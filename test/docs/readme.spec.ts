@@ -3,6 +3,7 @@ import { SETTINGS } from '../../src/config';
 import {
   BASE_PORTAL_ROLES,
   BROWSE_ROLES,
+  CHANGE_OFFER_ROLES,
   CHANGE_SUBSCRIPTION_ROLES,
   CLIENT_PORTAL_ROLES,
   CUSTOMER_PORTAL_ROLES,
@@ -30,6 +31,8 @@ describe('README', () => {
     ['Customer Portal (client accounts only)', CUSTOMER_PORTAL_ROLES],
     ['See subscriptions', VIEW_SUBSCRIPTION_ROLES],
     ['Change subscriptions', CHANGE_SUBSCRIPTION_ROLES],
+    ["See a base level's offers", VIEW_SUBSCRIPTION_ROLES],
+    ["Change a reseller's offers", CHANGE_OFFER_ROLES],
   ])('permission table row "%s" lists exactly the roles the domain uses', (row, expected) => {
     expect(roles(tableRow(row)[1]!).sort()).toEqual([...expected].sort());
   });
@@ -49,7 +52,7 @@ describe('README', () => {
       .filter((c) => !/^[A-Z]/.test(c) && !c.startsWith('npm ') && !SETTINGS.some((s) => s.name === c));
     expect(commands.length).toBeGreaterThanOrEqual(12);
     for (const command of commands) {
-      const example = command.replace('<name or id>', 'acme').replace('<text>', 'dental').replace('<sku> <quantity>', 'C2TU1 30');
+      const example = command.replace('<name or id>', 'acme').replace('<text>', 'dental').replace('<sku> <quantity>', 'C2TU1 30').replace('<sku> on\\|off', 'C2TUT off');
       expect({ command, verb: parseCommand(example).verb }).not.toEqual({ command, verb: 'unknown' });
     }
   });

@@ -8,7 +8,7 @@ import { BotClient } from '../support/bot-client';
  */
 const people = fc.constantFrom(ALEX, MEGAN, ISAIAH, 'unknown-user', '');
 const verbs = fc.oneof(
-  fc.constantFrom('whereAmI', 'accounts', 'open', 'up', 'home', 'portal', 'find', 'switch', 'switchTo', 'help', 'subscriptions', 'review', 'edit', 'confirm', 'set', 'history', '__proto__', 'constructor', 'toString'),
+  fc.constantFrom('whereAmI', 'accounts', 'open', 'up', 'home', 'portal', 'find', 'switch', 'switchTo', 'help', 'subscriptions', 'review', 'edit', 'confirm', 'set', 'history', 'offers', 'offer', 'reviewOffers', 'editOffers', 'confirmOffers', '__proto__', 'constructor', 'toString'),
   fc.string({ maxLength: 20 }),
 );
 const ids = fc.oneof(fc.constantFrom('northwind', 'tailspin', 'acme-dental', 'contoso', 'wingtip-it', 'o20', 'o99999'), fc.string({ maxLength: 30 }));
@@ -28,7 +28,7 @@ const cardData = fc.record(
 );
 const texts = fc.oneof(
   fc.string({ maxLength: 80 }),
-  fc.constantFrom('where am i', 'accounts', 'up', 'home', 'switch', 'portal', 'subscriptions', 'history', 'help'),
+  fc.constantFrom('where am i', 'accounts', 'up', 'home', 'switch', 'portal', 'subscriptions', 'history', 'offers', 'help'),
   fc.tuple(fc.constantFrom('open ', 'find ', 'set ', 'set C2TU1 ', '<at>Switchboard</at> '), fc.string({ maxLength: 40 })).map(([a, b]) => a + b),
 );
 

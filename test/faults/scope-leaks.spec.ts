@@ -100,7 +100,7 @@ describe('nothing above your scope, across random directories over HTTP', () => 
           check(`${verb} ${JSON.stringify(data)}`, (await bot.invoke(me, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } })).body, sent);
         try {
           const shown = visible.slice(0, 6);
-          for (const text of ['where am i', 'accounts', 'up', 'home', 'portal', 'subscriptions', 'history', 'switch', 'help', 'find Acct', 'set C2TU1 5']) await say(text);
+          for (const text of ['where am i', 'accounts', 'up', 'home', 'portal', 'subscriptions', 'history', 'switch', 'help', 'find Acct', 'set C2TU1 5', 'offers', 'offer C2TU1 off']) await say(text);
           for (const a of shown) {
             await say(`find ${tokenOfRecord(a)}`);
             await say(`open ${tokenOfRecord(a)}`);
