@@ -19,7 +19,7 @@ const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 const PHONE_ARTIFACTS = projectPath('test-artifacts', 'phone');
 /** A phone's card width: the chat pane cannot be narrower than 600 px, so the card is. */
 const CARD_WIDTH_PX = 300;
-const FILE_BUDGET_MS = 90_000;
+const FILE_BUDGET_MS = 135_000;
 const START_MS = 30_000;
 const PAGE_LOAD_MS = 30_000;
 const STEP_MS = 15_000;
@@ -68,7 +68,14 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
     // The demo, with Northwind Voice's logo at a URL that does not load (the page blocks it).
     directoryFile: (work) => {
       const doc = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as DirectoryDocument;
-      const accounts = doc.accounts.map((a) => (a.id === 'northwind' ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } } : a));
+      // Fabrikam also enables Trunk2Teams User, which nobody below it holds: the offer the phone turns off.
+      const accounts = doc.accounts.map((a) =>
+        a.id === 'northwind'
+          ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } }
+          : a.id === 'fabrikam'
+            ? { ...a, enabledOffers: [...(a.enabledOffers ?? []), 'T2TU1'] }
+            : a,
+      );
       return writeDirectory({ ...doc, accounts }, work);
     },
     pageLoadMs: PAGE_LOAD_MS,
@@ -167,6 +174,47 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
       const history = await phone.clickAndWaitInPlace(card, 'History', 'Subscription history');
       expect(history).toContain('PhoneApp User (C2TPA1) 45 → 50');
       await fits(card, '11-history');
+    });
+  }, TEST_MS);
+
+  /** The *Purchase services* of one of Fabrikam's customers, opened, as text. */
+  async function purchaseServicesOfSheldon(): Promise<string> {
+    const card = await phone.say('open sheldon-wealth');
+    await card.getByText('Sheldon Wealth Management (you are here)', { exact: false }).waitFor();
+    await phone.clickAndWaitInPlace(card, 'Subscriptions', 'Monthly total now');
+    await card.getByRole('button', { name: /^Purchase services/ }).tap();
+    await card.getByText('Offers this account does not have yet', { exact: false }).waitFor();
+    return card.innerText();
+  }
+
+  test('a partner admin turns off an offer nobody below a reseller uses, by touch, and it is gone below', async () => {
+    await scenario('offers', async () => {
+      expect(await purchaseServicesOfSheldon()).toContain('Trunk2Teams User (T2TU1)');
+
+      const card = await phone.say('open fabrikam');
+      await card.getByText('Fabrikam Comms (you are here)', { exact: false }).waitFor();
+      const offers = await phone.clickAndWaitInPlace(card, 'Offers', 'of 8 offers enabled');
+      expect(offers).toContain('5 of 8 offers enabled');
+      await fits(card, '12-offers');
+      // The innermost line holding the offer's name is its own: its toggle is the one to turn off.
+      const line = card.locator('.ac-container').filter({ hasText: 'Trunk2Teams User (T2TU1)' }).last();
+      const toggle = line.getByRole('checkbox');
+      expect(await toggle.isChecked()).toBe(true);
+      await toggle.tap();
+      expect(await toggle.isChecked()).toBe(false);
+
+      const review = await phone.clickAndWaitInPlace(card, 'Review changes', 'Nothing changes until you select Update offers');
+      expect(review).toContain('Enabled → Not enabled');
+      expect(review).toContain('No account below holds it');
+      await fits(card, '13-offer-review');
+
+      const done = await phone.clickAndWaitInPlace(card, 'Update offers', 'Offers updated');
+      expect(done).toContain('(T2TU1): Enabled → Not enabled');
+      await fits(card, '14-offers-updated');
+      const after = await phone.clickAndWaitInPlace(card, 'Offers', '4 of 8 offers enabled');
+      expect(after).toMatch(/Trunk2Teams User \(T2TU1\)\s+Not enabled/);
+
+      expect(await purchaseServicesOfSheldon()).not.toContain('Trunk2Teams User (T2TU1)');
     });
   }, TEST_MS);
 });
