@@ -119,6 +119,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MAX_CONNECTIONS', description: 'Most HTTP connections open at once; further ones are closed as they arrive.', default: '256', requiredInProduction: false },
   { name: 'CARD_ACTIONS', description: 'execute: card buttons are Action.Execute (cards update in place through Universal Actions) with an Action.Submit fallback for clients without them. submit: every button is Action.Submit only, for tenants whose Teams phone clients fail on Action.Execute; Switchboard then updates the card in place through the Bot Connector.', default: 'execute', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
+  { name: 'NOTICE_POLL_MS', description: 'How often each instance looks in the outbox for change notices to deliver when no change of its own wakes it: notices of a change made through another instance, or left by an instance that stopped, go out within this long (plus a lease of 60 s for the latter).', default: '5000', requiredInProduction: false },
 ];
 
 export interface Config {
@@ -130,6 +131,7 @@ export interface Config {
   /** Undefined means unauthenticated local development (loopback only). */
   readonly bot: BotCredentials | undefined;
   readonly maxQuantity: number;
+  readonly noticePollMs: number;
   readonly cardActions: CardActions;
   /** Lower-cased tenant ids; empty allows every tenant. */
   readonly allowedTenants: readonly string[];
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
   const bot = botCredentials(value, problems, { production, host, insecure: insecure === 'true' });
 
   const maxQuantity = integer(setting('MAX_QUANTITY'), 'MAX_QUANTITY', 1, 1_000_000, problems);
+  const noticePollMs = integer(setting('NOTICE_POLL_MS'), 'NOTICE_POLL_MS', 50, 3_600_000, problems);
 
   const cardActions = setting('CARD_ACTIONS') as CardActions;
   if (!CARD_ACTION_KINDS.includes(cardActions)) problems.push(`CARD_ACTIONS must be execute or submit (got "${cardActions}")`);
@@ -214,7 +217,7 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
   const allowedChannels = emulator === 'true' && !production ? ['msteams', 'emulator'] : ['msteams'];
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, cardActions, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, noticePollMs, cardActions, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
 }
 
 function directorySettings(

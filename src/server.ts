@@ -5,6 +5,8 @@ import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
 import { OfferChanges } from './app/offer-changes';
 import { SubscriptionChanges } from './app/subscription-changes';
+import { NoticeSettings } from './app/notice-settings';
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { format } from 'node:util';
@@ -17,6 +19,8 @@ import { createLog, type Log } from './log';
 import { openStores } from './stores';
 import { activityProblem, channelProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
+import { DEFAULT_DELIVERY_OPTIONS, NoticeDeliverer, type DeliveryOptions } from './teams/notice-deliverer';
+import { NoticeSubscribers } from './teams/notice-subscribers';
 import { FailClosedAuthentication, loginUrlFor, NOT_AUTHENTICATED, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
 import { ActionRouter } from './teams/router';
@@ -46,6 +50,8 @@ export interface ServerOptions {
    * https authorities): tests that send to a loopback Bot Connector stand-in pass their own.
    */
   readonly connectorCredentials?: ServiceClientCredentialsFactory;
+  /** How change notices are delivered (tests shorten the waits). */
+  readonly delivery?: Partial<DeliveryOptions>;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -55,16 +61,22 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const directory = guardDirectory(raw, (method, err) => log.error({ method, err: err instanceof Error ? { type: err.name, message: err.message } : String(err) }, 'directory call failed'));
 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
-  const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20 });
+  // Set once the adapter exists: a change applied before that wakes nothing, and the first poll finds it.
+  let deliverer: NoticeDeliverer | undefined;
+  const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20, onNotices: () => deliverer?.wake() });
   const offers = new OfferChanges(directory, navigator);
-  const router = new ActionRouter({ navigator, subscriptions, offers }, log, options.turnBudgetMs);
+  const subscribers = new NoticeSubscribers(stores.state);
+  const notices = new NoticeSettings(navigator.access, subscribers);
+  const router = new ActionRouter({ navigator, subscriptions, offers, notices }, log, options.turnBudgetMs);
+  const renderer = new CardRenderer(undefined, { cardActions: config.cardActions });
   const bot = new SwitchboardBot({
     router,
     lookup: new AccountLookup(directory, navigator, config.portals),
-    renderer: new CardRenderer(undefined, { cardActions: config.cardActions }),
+    renderer,
     state: new PrivateConversationState(stores.state),
     log,
     allowedTenants: config.allowedTenants,
+    subscribers,
   });
 
   const auth = new FailClosedAuthentication(
@@ -76,6 +88,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ correlationId: context.activity.id, activityType: context.activity.type, err: { type: error.name, message: error.message } }, 'turn failed');
   };
+  deliverer = new NoticeDeliverer(
+    { directory, subscribers, renderer, adapter, appId: config.bot?.appId ?? '', owner: randomUUID(), log },
+    { ...DEFAULT_DELIVERY_OPTIONS, pollMs: config.noticePollMs, ...options.delivery },
+  );
+  deliverer.start();
 
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
   server.server.requestTimeout = config.requestTimeoutMs;
@@ -161,6 +178,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
         clearTimeout(timer);
         server.server.closeAllConnections?.();
+        await deliverer?.stop();
         await stores.close();
       })();
       return closing;

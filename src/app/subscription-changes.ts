@@ -7,6 +7,8 @@ import { formatCount } from '../domain/numbers';
 import { formatDifference, formatMoney, type Offer } from '../domain/offers';
 import { availableOffers, costMinor, offeringBaseLevel, planChange, type ChangePlan, type LineProblem } from '../domain/subscriptions';
 import type { Directory, ReadOptions } from '../directory/port';
+import { changeLine, entryChangeLines } from './change-lines';
+import { noticesFor } from './change-notices';
 import { accessFrom, positionOf, type AccessSource, type AdminAccess, type Here } from './access';
 import { assertOwnConfirmation, currentHere, formatTime, idempotencyKey, REVIEW_ID } from './confirmations';
 import { refOf, type Outcome } from './navigator';
@@ -21,6 +23,8 @@ import type {
 
 export interface SubscriptionOptions {
   readonly maxQuantity: number;
+  /** Told when a change was applied with notices to deliver (wakes the deliverer). */
+  readonly onNotices?: () => void;
   /** Entries on the history card. */
   readonly historyLimit: number;
   readonly newId?: () => string;
@@ -128,11 +132,14 @@ export class SubscriptionChanges {
       currency,
       versionBefore: here.account.version,
     };
-    const outcome = await this.directory.applySubscriptionChange({ accountId: here.account.id, expectedVersion: version, subscriptions: plan.subscriptions, entry });
+    // Who hears of it is decided now and written with the change; delivery checks again.
+    const notices = noticesFor(entry, here.path, await this.directory.adminsOn(here.path.map((a) => a.id)));
+    const outcome = await this.directory.applySubscriptionChange({ accountId: here.account.id, expectedVersion: version, subscriptions: plan.subscriptions, entry, notices });
     if (outcome.status === 'conflict') {
       return this.card({ ...here, account: outcome.account }, catalog, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     }
     if (outcome.status === 'replayed') return this.replayed(here, catalog, position, caller, outcome.entry);
+    if (notices.length > 0) this.options.onNotices?.();
     return { position: this.stay(here, position), view: this.updatedView(here, catalog, outcome.entry) };
   }
 
@@ -174,11 +181,7 @@ export class SubscriptionChanges {
     return {
       view: 'subscriptionsUpdated',
       account: refOf(here.account),
-      changes: entry.lines.map((l) => {
-        const offer = offers.get(l.sku);
-        const cost = (q: number) => (offer ? costMinor(offer, q) : 0);
-        return changeLine(l.sku, offer?.name ?? l.sku, l.oldQuantity, l.newQuantity, cost(l.oldQuantity), cost(l.newQuantity), entry.currency);
-      }),
+      changes: entryChangeLines(entry, offers),
       difference: formatDifference(entry.monthlyDifferenceMinor, entry.currency),
       by: entry.actor.name,
       at: formatTime(entry.at),
@@ -303,18 +306,4 @@ interface Catalog {
   readonly offers: readonly Offer[];
   readonly bySku: ReadonlyMap<string, Offer>;
   readonly currency: string;
-}
-
-function changeLine(sku: string, name: string, oldQuantity: number, newQuantity: number, oldCost: number, newCost: number, currency: string): ChangeLineView {
-  return {
-    sku,
-    name,
-    oldQuantity,
-    newQuantity,
-    oldQuantityText: formatCount(oldQuantity),
-    newQuantityText: formatCount(newQuantity),
-    oldCost: formatMoney(oldCost, currency),
-    newCost: formatMoney(newCost, currency),
-    note: oldQuantity === 0 ? 'new subscription' : newQuantity === 0 ? 'removed' : newQuantity > oldQuantity ? 'more licences' : 'fewer licences',
-  };
 }

@@ -314,6 +314,28 @@ export interface AccountCardView {
   readonly portals: readonly PortalLink[];
 }
 
+/** Sent unasked to an admin's personal chat: someone else changed subscriptions they look after. */
+export interface ChangeNoticeView {
+  readonly view: 'changeNotice';
+  readonly account: AccountRef;
+  /** From the reader's own scope root: nothing above it is named. */
+  readonly breadcrumbText: string;
+  readonly changes: readonly ChangeLineView[];
+  readonly difference: string;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** What the admin receives unasked, and the switches for it. */
+export interface NoticesView {
+  readonly view: 'notices';
+  readonly changeNotices: boolean;
+  readonly digest: boolean;
+  /** Switchboard has a personal chat with the admin to send to. */
+  readonly reachable: boolean;
+  readonly banner?: string;
+}
+
 export type View =
   | WhereAmIView
   | TreeView
@@ -329,4 +351,6 @@ export type View =
   | OffersView
   | OfferReviewView
   | OffersUpdatedView
-  | AccountCardView;
+  | AccountCardView
+  | ChangeNoticeView
+  | NoticesView;

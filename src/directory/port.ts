@@ -1,6 +1,7 @@
 import type { Account, AccountSummary, Subscription } from '../domain/accounts';
 import type { Admin, Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
+import type { ChangeNotice } from '../domain/notices';
 import type { OfferHolding } from '../domain/offer-rules';
 import type { Offer } from '../domain/offers';
 
@@ -32,7 +33,9 @@ export interface Directory {
   /** Accounts whose name contains `query` (case-insensitive) inside the given subtrees, best matches first. */
   search(query: string, options: SearchOptions): Promise<SearchHit[]>;
   listOffers(): Promise<Offer[]>;
-  /** Applies a subscription change atomically with its audit entry, once per `entry.actionId`. */
+  /** The administrators holding a membership on any of `accountIds` (who may hear of a change there). */
+  adminsOn(accountIds: readonly string[]): Promise<Admin[]>;
+  /** Applies a subscription change atomically with its audit entry and its notices, once per `entry.actionId`. */
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
   /** Turns offers on or off on a base level atomically with its audit entry, once per `entry.actionId`. */
   applyOfferChange(change: OfferChange): Promise<ChangeOutcome>;
@@ -46,6 +49,14 @@ export interface Directory {
   findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined>;
   /** The newest audit entries of an account, newest first. */
   auditTrail(accountId: string, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Notices recorded with changes and not settled yet, up to `limit`, claimed for `leaseMs` by
+   * `owner`: until the lease runs out no other claim (another instance) is handed them. A notice
+   * whose claimer died before settling it is handed out again once its lease has run out.
+   */
+  claimNotices(claim: NoticeClaim): Promise<ChangeNotice[]>;
+  /** The notice is done (delivered, or there was nothing to deliver): never handed out again. */
+  settleNotice(notice: ChangeNotice): Promise<void>;
   /** Cheap liveness probe of the backing store. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +102,15 @@ export interface SubscriptionChange {
   /** The account's whole new subscription list. */
   readonly subscriptions: readonly Subscription[];
   readonly entry: AuditEntry;
+  /** Notices the change causes, recorded in the same write: all of them or none. */
+  readonly notices?: readonly ChangeNotice[];
+}
+
+export interface NoticeClaim {
+  /** Who claims (one server instance). */
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly limit: number;
 }
 
 export interface OfferChange {

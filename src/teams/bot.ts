@@ -22,6 +22,7 @@ import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
 import { callerOf } from './caller';
+import type { NoticeSubscribers } from './notice-subscribers';
 import { parseCommand, stripMentions } from './commands';
 import type { ActionRouter, Logger } from './router';
 import { VERBS } from './verbs';
@@ -42,6 +43,8 @@ export interface BotDependencies {
   readonly log: TurnLogger;
   /** Lower-cased tenant ids allowed to use the bot; empty allows all. */
   readonly allowedTenants: readonly string[];
+  /** Where personal chats are remembered for notices (none: nothing is remembered). */
+  readonly subscribers?: NoticeSubscribers;
 }
 
 /** Compose-box search results per query: Teams shows a short list, and must answer within 5 s. */
@@ -65,12 +68,14 @@ export class SwitchboardBot extends TeamsActivityHandler {
   private readonly renderer: CardRenderer;
   private readonly state: BotState;
   private readonly log: TurnLogger;
+  private readonly subscribers: NoticeSubscribers | undefined;
 
   constructor(deps: BotDependencies) {
     super();
     ({ router: this.router, lookup: this.lookup, renderer: this.renderer, state: this.state, log: this.log } = deps);
     this.position = deps.state.createProperty<Position | undefined>('position');
     this.allowedTenants = new Set(deps.allowedTenants);
+    this.subscribers = deps.subscribers;
 
     this.onMessage(async (context, next) => {
       const request = this.messageRequest(context);
@@ -111,6 +116,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
       await this.refuse(context);
       return;
     }
+    await this.notePersonalChat(context, turn);
     await super.run(context);
     try {
       await this.state.saveChanges(context, false);
@@ -119,6 +125,29 @@ export class SwitchboardBot extends TeamsActivityHandler {
       this.log.error({ ...turn, err: errorForLog(err) }, 'could not save the position');
     }
     this.log.info({ ...turn, verb: context.turnState.get(VERB), latencyMs: Math.round((performance.now() - started) * 10) / 10 }, 'turn');
+  }
+
+  /**
+   * Remembers (or, on uninstall, forgets) the admin's personal chat, for notices. Installs,
+   * removals and every personal message count; group chats and channels never do. A failure
+   * here only delays notices: the turn goes on.
+   */
+  private async notePersonalChat(context: TurnContext, turn: Record<string, unknown>): Promise<void> {
+    const { activity } = context;
+    const caller = callerOf(activity);
+    if (!this.subscribers || !caller || activity.conversation?.conversationType !== 'personal') return;
+    const botId = activity.recipient?.id;
+    const removed =
+      (activity.type === ActivityTypes.InstallationUpdate && String(activity.action ?? '').startsWith('remove')) ||
+      (activity.type === ActivityTypes.ConversationUpdate && (activity.membersRemoved ?? []).some((m) => m.id === botId));
+    try {
+      if (removed) await this.subscribers.forget(caller);
+      else if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke || activity.type === ActivityTypes.InstallationUpdate || activity.type === ActivityTypes.ConversationUpdate) {
+        await this.subscribers.remember(caller, activity);
+      }
+    } catch (err) {
+      this.log.warn({ ...turn, err: errorForLog(err) }, 'could not remember the personal chat for notices');
+    }
   }
 
   private async refuse(context: TurnContext): Promise<void> {

@@ -30,6 +30,8 @@ export const TEMPLATE_FILES: Readonly<Record<View['view'], string>> = {
   offerReview: 'offer-review.json',
   offersUpdated: 'offers-updated.json',
   accountCard: 'account-card.json',
+  changeNotice: 'change-notice.json',
+  notices: 'notices.json',
 };
 
 export interface CardRendererOptions {

@@ -11,6 +11,7 @@ import { history } from './handlers/history';
 import { home } from './handlers/home';
 import { offer } from './handlers/offer';
 import { offers } from './handlers/offers';
+import { notices } from './handlers/notices';
 import { open } from './handlers/open';
 import { portal } from './handlers/portal';
 import { review } from './handlers/review';
@@ -152,6 +153,8 @@ export const VERB_ENTRIES: readonly VerbEntry[] = [
     refresh: refreshOn('offers', (view) => (view.editable ? undefined : { accountId: view.account.id })),
   },
   { verb: 'offer', handler: offer, argument: { words: ['offer'], fields: ['sku', 'state'], example: 'offer C2TUT off' } },
+  // Left out of the menu too: on the help card, and what a notice's reader types to stop them.
+  { verb: 'notices', handler: notices, argument: { words: ['notices'], fields: ['setting'], example: 'notices off' } },
   // Sent only by card buttons.
   { verb: 'switchTo', handler: switchTo },
   { verb: 'review', handler: review },

@@ -1,4 +1,7 @@
+import { MemoryStorage } from 'botbuilder';
 import fc from 'fast-check';
+import { NoticeSettings } from '../../src/app/notice-settings';
+import { NoticeSubscribers } from '../../src/teams/notice-subscribers';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
 import { OfferChanges } from '../../src/app/offer-changes';
 import { SubscriptionChanges } from '../../src/app/subscription-changes';
@@ -62,7 +65,7 @@ describe('forged actions across random directories', () => {
         const directory = await EmbeddedDirectory.open({ seedFile: writeDirectory(doc) });
         const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: DEFAULT_PORTAL_TEMPLATES });
         const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: 100, historyLimit: 20 });
-        const router = new ActionRouter({ navigator, subscriptions, offers: new OfferChanges(directory, navigator) }, { error: () => undefined });
+        const router = new ActionRouter({ navigator, subscriptions, offers: new OfferChanges(directory, navigator), notices: new NoticeSettings(navigator.access, new NoticeSubscribers(new MemoryStorage())) }, { error: () => undefined });
         const caller = { tenantId: TENANT, aadObjectId: 'fuzzed-admin' };
         const position: Position = { accountId: doc.admins[0]!.memberships[0]!.accountId, scopeRootId: doc.admins[0]!.memberships[0]!.accountId };
         const before = JSON.stringify(directory.toDocument());

@@ -37,6 +37,7 @@ const READERS: Readonly<Record<string, { env?: Record<string, string>; read: (co
   REQUEST_TIMEOUT_MS: { read: (c) => String(c.requestTimeoutMs) },
   MAX_CONNECTIONS: { read: (c) => String(c.maxConnections) },
   MAX_QUANTITY: { read: (c) => String(c.maxQuantity) },
+  NOTICE_POLL_MS: { read: (c) => String(c.noticePollMs) },
   CARD_ACTIONS: { read: (c) => c.cardActions },
 };
 

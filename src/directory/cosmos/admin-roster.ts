@@ -63,6 +63,16 @@ export class AdminRoster {
     this.confirmedAt = Math.max(this.confirmedAt ?? startedAt, startedAt);
   }
 
+  /**
+   * The loaded admins holding a membership on any of `accountIds`. Until the first load this
+   * knows only admins point-read so far: a notice may then miss someone, never reach a stranger.
+   */
+  withMembershipOn(accountIds: readonly string[]): Admin[] {
+    const ids = new Set(accountIds);
+    const docs = [...this.byId.values()];
+    return docs.filter((d) => !d.removed && d.admin.memberships.some((m) => ids.has(m.accountId))).map((d) => d.admin);
+  }
+
   async get(adminKey: string, signal: AbortSignal): Promise<Admin | undefined> {
     const id = adminDocId(adminKey);
     const doc = this.byId.get(id) ?? (await this.lookUp(id, signal));

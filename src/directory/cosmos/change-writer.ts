@@ -1,11 +1,13 @@
 import type { OperationResponse } from '@azure/cosmos';
 import type { AuditEntry } from '../../domain/audit';
+import type { ChangeNotice } from '../../domain/notices';
 import { enabledOfferIssues, subscriptionListIssues, type DocumentIssue } from '../../domain/directory-document';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { ChangeOutcome, OfferChange, SubscriptionChange } from '../port';
 import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { asJson, auditDocId, auditOrderApplied, toAccount, ttlFields, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
+import { outboxDocFor } from './notice-outbox';
 import { pointRead } from './point-read';
 import type { CallPolicy } from './resilience';
 
@@ -17,6 +19,8 @@ interface DocChange {
   readonly expectedVersion: string;
   readonly entry: AuditEntry;
   readonly kind: string;
+  /** Created in the same batch: the change's notices (notice-outbox.ts). */
+  readonly notices?: readonly ChangeNotice[];
   problems(skus: ReadonlySet<string>): DocumentIssue[];
   apply(doc: AccountDoc): AccountDoc;
 }
@@ -28,7 +32,8 @@ interface DocChange {
  * its audit entry live in the same logical partition, so the change is one transactional batch:
  * replace the account if its ETag is still the one read (a stale review fails with 412 and
  * nothing is written), and create the audit entry whose id is the account and action id (a
- * second apply of the same action fails with 409). Either failure rolls the whole batch back,
+ * second apply of the same action fails with 409), and, when the change causes notices, create
+ * its outbox document (notice-outbox.ts). Either failure rolls the whole batch back,
  * and is then settled by reading what is there now.
  */
 export class CosmosChangeWriter {
@@ -101,18 +106,20 @@ export class CosmosChangeWriter {
     };
     // Not retried after an ambiguous failure: the same action id, sent again by the user or by
     // Teams, finds its audit entry if this batch did land, and is answered as a replay.
+    const notices = change.notices ?? [];
     const response = await this.calls.once((signal) =>
       this.containers.accounts.items.batch(
         [
           { operationType: 'Replace', id: doc.id, partitionKey: doc.rootId, ifMatch: doc._etag, resourceBody: asJson(next) },
           { operationType: 'Create', partitionKey: doc.rootId, resourceBody: asJson(audit) },
+          ...(notices.length > 0 ? [{ operationType: 'Create' as const, partitionKey: doc.rootId, resourceBody: asJson(outboxDocFor(doc.rootId, accountId, actionId, notices)) }] : []),
         ],
         doc.rootId,
         { abortSignal: signal },
       ),
     );
-    const [replaced, created] = response.result ?? [];
-    if (ok(replaced) && ok(created)) {
+    const [replaced, created, outboxed] = response.result ?? [];
+    if (ok(replaced) && ok(created) && (notices.length === 0 || ok(outboxed))) {
       const stored: AccountDoc = { ...next, ...(replaced?.eTag ? { _etag: replaced.eTag } : {}) };
       this.reads.remember(stored);
       return { status: 'applied', account: toAccount(stored), entry: change.entry };

@@ -4,7 +4,9 @@ import type { AuditEntry } from '../../domain/audit';
 import { DirectoryUnavailableError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import type { OfferHolding } from '../../domain/offer-rules';
-import type { ChangeOutcome, Directory, HoldingBounds, OfferChange, Page, PageRequest, ReadOptions, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import type { ChangeNotice } from '../../domain/notices';
+import type { ChangeOutcome, Directory, HoldingBounds, NoticeClaim, OfferChange, Page, PageRequest, ReadOptions, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import { CosmosOutbox } from './notice-outbox';
 import { offerHoldings } from './offer-holdings';
 import { CosmosAccountReads } from './account-reads';
 import { searchAccounts } from './account-search';
@@ -114,6 +116,7 @@ export class CosmosDirectory implements Directory {
   private readonly stopping = new AbortController();
   private readonly catalog: TtlCache<'catalog', CatalogDoc>;
   private readonly changes: CosmosChangeWriter;
+  private readonly outbox: CosmosOutbox;
   /** Drops the caches when the catalogue's ETag says an import completed. */
   private readonly imports = new ImportWatch(() => this.forgetTreeData());
   private importChecker: NodeJS.Timeout | undefined;
@@ -161,6 +164,7 @@ export class CosmosDirectory implements Directory {
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
     this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls, this.options.auditRetentionDays);
+    this.outbox = new CosmosOutbox(containers.accounts, this.calls, (accountId, signal) => this.reads.rootOf(accountId, signal), this.now);
   }
 
 
@@ -300,6 +304,21 @@ export class CosmosDirectory implements Directory {
     const stale = this.rosterProblem();
     if (stale) throw stale;
     return (await this.read((signal) => this.admins.get(adminKey(caller), signal))) ?? this.nothingFound();
+  }
+
+  /** From the roster in memory, under the same bound on its age as getAdmin. */
+  async adminsOn(accountIds: readonly string[]): Promise<Admin[]> {
+    const stale = this.rosterProblem();
+    if (stale) throw stale;
+    return this.admins.withMembershipOn(accountIds);
+  }
+
+  claimNotices(claim: NoticeClaim): Promise<ChangeNotice[]> {
+    return this.outbox.claim(claim);
+  }
+
+  settleNotice(notice: ChangeNotice): Promise<void> {
+    return this.outbox.settle(notice);
   }
 
   /** From the account cache, or with `fresh` one point read past it (which refreshes the cache). */

@@ -4,16 +4,18 @@ import type { Account, AccountSummary, Subscription } from '../../domain/account
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
 import { accountRecordOf, enabledOfferIssues, subscriptionListIssues, type DirectoryDocument, type DocumentIssue } from '../../domain/directory-document';
+import type { ChangeNotice } from '../../domain/notices';
 import type { OfferHolding } from '../../domain/offer-rules';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import { foldName } from '../../domain/search';
 import { readDirectoryFile } from '../directory-file';
-import type { ChangeOutcome, Directory, HoldingBounds, OfferChange, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
+import type { ChangeOutcome, Directory, HoldingBounds, NoticeClaim, OfferChange, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { AccountIndex } from './account-index';
 import { OfferHolders } from './offer-holders';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { Journal } from './journal';
+import { EmbeddedOutbox } from './notice-outbox';
 
 export interface EmbeddedDirectoryOptions {
   /** The directory file used to initialise the data folder (the demo file by default). */
@@ -31,6 +33,8 @@ interface SubscriptionsRecord {
   readonly version: string;
   readonly subscriptions: readonly Subscription[];
   readonly entry: AuditEntry;
+  /** The notices the change causes (absent in records written before notices existed). */
+  readonly notices?: readonly ChangeNotice[];
 }
 
 /** Offers turned on or off on a base level: its whole new enabled list. */
@@ -44,6 +48,7 @@ interface OffersRecord {
 
 export const SNAPSHOT_FILE = 'directory.json';
 export const JOURNAL_FILE = 'journal.ndjson';
+export const OUTBOX_FILE = 'outbox.ndjson';
 
 /**
  * The embedded Directory: the whole hierarchy in memory, loaded from a directory file.
@@ -69,6 +74,7 @@ export class EmbeddedDirectory implements Directory {
     doc: DirectoryDocument,
     private readonly index: AccountIndex,
     private readonly journal: Journal<ChangeRecord> | undefined,
+    private readonly outbox: EmbeddedOutbox,
   ) {
     this.adminRecords = doc.admins;
     this.offers = doc.offers;
@@ -81,7 +87,7 @@ export class EmbeddedDirectory implements Directory {
   static async open(options: EmbeddedDirectoryOptions): Promise<EmbeddedDirectory> {
     if (!options.dataDir) {
       const doc = readDirectoryFile(options.seedFile);
-      return new EmbeddedDirectory(doc, new AccountIndex(doc), undefined);
+      return new EmbeddedDirectory(doc, new AccountIndex(doc), undefined, await EmbeddedOutbox.open(undefined));
     }
     await fs.mkdir(options.dataDir, { recursive: true });
     const snapshot = path.join(options.dataDir, SNAPSHOT_FILE);
@@ -90,15 +96,20 @@ export class EmbeddedDirectory implements Directory {
       await writeFileAtomic(snapshot, await fs.readFile(options.seedFile, 'utf8'));
     }
     const doc = readDirectoryFile(snapshot);
+    const outbox = await EmbeddedOutbox.open(path.join(options.dataDir, OUTBOX_FILE));
     const { journal, records } = await Journal.open<ChangeRecord>(path.join(options.dataDir, JOURNAL_FILE));
-    const directory = new EmbeddedDirectory(doc, new AccountIndex(doc), journal);
+    const directory = new EmbeddedDirectory(doc, new AccountIndex(doc), journal, outbox);
     for (const record of records) directory.applyRecord(record);
     if (records.length > 0) {
-      // Fold the journal into the snapshot. A crash between the two steps only replays records
-      // whose action ids the snapshot already holds, which applyRecord skips.
+      // The journal's notices move to the outbox file first (with markers for those already
+      // settled, so a journal read again cannot revive them), then the journal is folded into
+      // the snapshot. A crash between the steps only replays records whose action ids the
+      // snapshot already holds, which applyRecord skips.
+      await outbox.rewrite(records.flatMap(noticesOf));
       await writeFileAtomic(snapshot, JSON.stringify(directory.toDocument(), null, 1));
       await journal.clear();
     }
+    await outbox.rewrite();
     return directory;
   }
 
@@ -152,6 +163,23 @@ export class EmbeddedDirectory implements Directory {
     return [...this.offers];
   }
 
+  async adminsOn(accountIds: readonly string[]): Promise<Admin[]> {
+    const ids = new Set(accountIds);
+    return [...this.admins.values()].filter((admin) => admin.memberships.some((m) => ids.has(m.accountId)));
+  }
+
+  async claimNotices(claim: NoticeClaim): Promise<ChangeNotice[]> {
+    return this.outbox.claim(claim);
+  }
+
+  async settleNotice(notice: ChangeNotice): Promise<void> {
+    try {
+      await this.outbox.settleDurably(notice.id);
+    } catch (err) {
+      throw new DirectoryUnavailableError(err);
+    }
+  }
+
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome> {
     return this.serialised(() =>
       this.write(change, subscriptionListIssues(change.subscriptions, this.skus, 'subscriptions'), (version) => ({
@@ -160,6 +188,7 @@ export class EmbeddedDirectory implements Directory {
         version,
         subscriptions: change.subscriptions,
         entry: change.entry,
+        ...(change.notices && change.notices.length > 0 ? { notices: change.notices } : {}),
       })),
     );
   }
@@ -213,6 +242,7 @@ export class EmbeddedDirectory implements Directory {
 
   private applyRecord(record: ChangeRecord): void {
     if (!isChangeRecord(record)) throw new Error('The journal holds a record that is not a subscription or offer change; restore the data folder from a backup.');
+    this.outbox.add(noticesOf(record));
     if (this.auditByAction.has(record.entry.actionId)) return;
     const account = this.index.get(record.accountId);
     if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
@@ -250,7 +280,12 @@ export class EmbeddedDirectory implements Directory {
   async close(): Promise<void> {
     await this.writes;
     await this.journal?.close();
+    await this.outbox.close();
   }
+}
+
+function noticesOf(record: ChangeRecord): readonly ChangeNotice[] {
+  return (record.type === 'subscriptions' ? record.notices : undefined) ?? [];
 }
 
 function isChangeRecord(value: unknown): value is ChangeRecord {

@@ -1,5 +1,6 @@
 import type { Navigator } from '../../app/navigator';
 import type { OfferChanges } from '../../app/offer-changes';
+import type { NoticeSettings } from '../../app/notice-settings';
 import type { SubscriptionChanges } from '../../app/subscription-changes';
 import type { View } from '../../app/views';
 import type { Caller } from '../../domain/admins';
@@ -21,6 +22,7 @@ export interface Services {
   readonly navigator: Navigator;
   readonly subscriptions: SubscriptionChanges;
   readonly offers: OfferChanges;
+  readonly notices: NoticeSettings;
 }
 
 /** A handler's answer: the view to show, and the admin's new position when it moved them. */
