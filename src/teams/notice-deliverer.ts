@@ -1,4 +1,5 @@
-import { ActivityTypes, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { noticeView } from '../app/change-notices';
 import type { ChangeNotice } from '../domain/notices';
 import type { Directory } from '../directory/port';
@@ -140,7 +141,20 @@ export class NoticeDeliverer {
       await this.pace(conversation);
       try {
         await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-          await context.sendActivity({ type: ActivityTypes.Message, id, attachments: [attachment] });
+          // Straight through the turn's connector client (the bot's credentials): context.sendActivity
+          // would drop the activity id and make the notice a reply to the continuation event.
+          const connector = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
+          if (!connector) throw new Error('the proactive turn has no connector client');
+          await connector.conversations.sendToConversation(conversation, {
+            type: ActivityTypes.Message,
+            id,
+            channelId: reference.channelId,
+            serviceUrl: reference.serviceUrl,
+            conversation: reference.conversation,
+            from: reference.bot,
+            recipient: reference.user,
+            attachments: [attachment],
+          } as Activity);
         });
         return true;
       } catch (err) {

@@ -56,6 +56,7 @@ export class BotClient {
     readonly conversationId: string,
     private readonly connectorSide?: ConnectorSide,
     private readonly conversationType = 'personal',
+    private readonly serviceUrl?: string,
   ) {}
 
   static async start(env: Record<string, string> = {}, mode: CardMode = 'execute'): Promise<BotClient> {
@@ -76,7 +77,16 @@ export class BotClient {
 
   /** Another conversation against the same server (`groupChat` or `channel` for cards that refresh). */
   inConversation(conversationId: string, conversationType = 'personal'): BotClient {
-    return new BotClient(this.server, conversationId, this.connectorSide, conversationType);
+    return new BotClient(this.server, conversationId, this.connectorSide, conversationType, this.serviceUrl);
+  }
+
+  /**
+   * The same conversation, its activities naming `serviceUrl` (an execute-mode client whose
+   * personal chat is reached proactively through a connector stand-in); replies still come back
+   * as this client takes them.
+   */
+  withServiceUrl(serviceUrl: string): BotClient {
+    return new BotClient(this.server, this.conversationId, this.connectorSide, this.conversationType, serviceUrl);
   }
 
   get mode(): CardMode {
@@ -97,7 +107,7 @@ export class BotClient {
     return {
       id: randomUUID(),
       channelId: 'msteams',
-      serviceUrl: this.connectorSide?.standIn.url ?? 'https://smba.trafficmanager.net/teams/',
+      serviceUrl: this.serviceUrl ?? this.connectorSide?.standIn.url ?? 'https://smba.trafficmanager.net/teams/',
       from: { id: person.userId ?? `29:${person.aadObjectId}`, name: 'Test user', aadObjectId: person.aadObjectId },
       recipient: { id: '28:switchboard', name: 'Switchboard' },
       conversation: { id: this.conversationId, tenantId: person.tenantId ?? TENANT, conversationType: this.conversationType },

@@ -44,8 +44,8 @@ export interface ConnectorStandIn {
   readonly calls: readonly ConnectorCall[];
   /** The current content of an accepted activity (after any updates). */
   activity(conversationId: string, activityId: string): any;
-  /** Makes the next `count` calls fail with `fault` (faults queue up in order). */
-  failNext(count: number, fault: ConnectorFault): void;
+  /** Makes the next `count` calls (in `conversationId` only, when given) fail with `fault` (faults queue up in order). */
+  failNext(count: number, fault: ConnectorFault, conversationId?: string): void;
   /** Forgets recorded calls (not the activities). */
   clearCalls(): void;
   close(): Promise<void>;
@@ -64,7 +64,7 @@ function errorBody(code: string, message: string): string {
 
 export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   const calls: ConnectorCall[] = [];
-  const faults: ConnectorFault[] = [];
+  const faults: { readonly fault: ConnectorFault; readonly conversationId: string | undefined }[] = [];
   const activities = new Map<string, any>();
   const key = (conversationId: string, activityId: string) => `${conversationId}\n${activityId}`;
   // Teams message ids are epoch milliseconds as text; kept strictly increasing here.
@@ -100,7 +100,8 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       const conversationId = route === 'create' ? `a:${randomUUID()}` : decodeURIComponent(match.m![1]!);
       const pathActivityId = match.m![2] === undefined ? undefined : decodeURIComponent(match.m![2]);
 
-      const fault = faults.shift();
+      const queued = faults.findIndex((f) => f.conversationId === undefined || f.conversationId === conversationId);
+      const fault = queued === -1 ? undefined : faults.splice(queued, 1)[0]!.fault;
       if (fault === 'reset') {
         record(route, conversationId, pathActivityId, 0);
         req.socket.destroy();
@@ -147,8 +148,8 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
     url,
     calls,
     activity: (conversationId, activityId) => activities.get(key(conversationId, activityId)),
-    failNext(count, fault) {
-      for (let i = 0; i < count; i++) faults.push(fault);
+    failNext(count, fault, conversationId) {
+      for (let i = 0; i < count; i++) faults.push({ fault, conversationId });
     },
     clearCalls() {
       calls.length = 0;

@@ -1,0 +1,121 @@
+import { loadConfig } from '../../src/config';
+import { startServer, type RunningServer } from '../../src/server';
+import { BotClient, CARD_MODES, action, actionsOf, click, textOf, type Card, type CardMode } from '../support/bot-client';
+import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
+import { ADELE, ALEX, DEMO_FILE, ISAIAH, MEGAN, tempDir } from '../support/directories';
+import { acceptedSends, changeAs, installActivity, waitFor } from '../support/notices';
+
+const alex = { aadObjectId: ALEX };
+const megan = { aadObjectId: MEGAN };
+const adele = { aadObjectId: ADELE };
+const isaiah = { aadObjectId: ISAIAH };
+
+/** Short waits: the deliverer retries after tens of milliseconds, not seconds. */
+const FAST_DELIVERY = { baseDelayMs: 20, maxDelayMs: 100, conversationGapMs: 20 };
+
+async function start(mode: CardMode, dataDir: string): Promise<RunningServer> {
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: dataDir, LOG_LEVEL: process.env.NOTICE_TEST_LOG ?? 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', CARD_ACTIONS: mode, NOTICE_POLL_MS: '100' });
+  return startServer(config, { delivery: FAST_DELIVERY });
+}
+
+describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand-in (%s buttons)', (mode) => {
+  let standIn: ConnectorStandIn;
+  let server: RunningServer;
+  let dataDir: string;
+  /** Alex acts in his own chat; everyone else has installed the app in personal scope. */
+  let alexChat: BotClient;
+  let chats: Record<'megan' | 'adele' | 'isaiah' | 'alex', BotClient>;
+
+  /** A personal chat reached through the stand-in, whose buttons are the mode's. */
+  const chatOf = (running: RunningServer, conversationId?: string): BotClient => {
+    const client = (mode === 'submit' ? BotClient.attach(running, standIn) : BotClient.attach(running).withServiceUrl(standIn.url));
+    return conversationId ? client.inConversation(conversationId) : client;
+  };
+
+  beforeEach(async () => {
+    standIn = await startConnectorStandIn();
+    dataDir = tempDir();
+    server = await start(mode, dataDir);
+    alexChat = mode === 'submit' ? BotClient.attach(server, standIn) : BotClient.attach(server);
+    chats = { megan: chatOf(server), adele: chatOf(server), isaiah: chatOf(server), alex: chatOf(server) };
+    for (const [who, person] of [['megan', megan], ['adele', adele], ['isaiah', isaiah], ['alex', alex]] as const) {
+      const { status } = await chats[who].post(installActivity(standIn, person, chats[who].conversationId));
+      expect(status).toBe(200);
+    }
+  });
+  afterEach(async () => {
+    await server?.close();
+    await standIn?.close();
+  });
+
+  it('tells Megan (reseller admin) when Alex changes one of her customers, once, from her own scope, with Open and History; nobody else hears of it', async () => {
+    const { noticeIdFor } = await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 130);
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 10_000, () => JSON.stringify(standIn.calls.map((c) => [c.route, c.conversationId, c.status, c.body?.id])));
+    await new Promise((r) => setTimeout(r, 300)); // time for a second send, were there one
+
+    const sent = acceptedSends(standIn, chats.megan.conversationId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.id).toBe(noticeIdFor(megan));
+    const card: Card = sent[0]!.body.attachments[0].content;
+    const text = textOf(card);
+    expect(text).toContain('Subscriptions changed');
+    expect(text).toContain('Tailspin Networks > Ashdown Freight Ltd');
+    expect(text).not.toContain('Northwind'); // above her scope
+    expect(text).toMatch(/\(T2TU80\): 120 → 130/);
+    expect(text).toContain('Monthly difference:');
+    expect(text).toContain('By Alex Wilber');
+    expect(actionsOf(card).map((a) => a.title)).toEqual(expect.arrayContaining(['Open', 'History']));
+    expect(action(card, 'Open').type).toBe(mode === 'submit' ? 'Action.Submit' : 'Action.Execute');
+
+    // The actor, a Subscription Viewer above it and an admin of another customer get nothing.
+    for (const who of ['alex', 'adele', 'isaiah'] as const) expect(acceptedSends(standIn, chats[who].conversationId)).toEqual([]);
+
+    // Her buttons work as hers: the card was delivered through the connector, so she can press on it.
+    const meganChat = chats.megan;
+    if (mode === 'submit') (meganChat as unknown as { connectorSide: { remember(c: string, card: Card, id: string): void } }).connectorSide.remember(meganChat.conversationId, card, sent[0]!.issuedId!);
+    const opened = await click(meganChat, megan, card, 'Open');
+    expect(textOf(opened)).toContain('Path: Tailspin Networks > Ashdown Freight Ltd');
+    const history = await click(meganChat, megan, card, 'History');
+    expect(textOf(history)).toContain('Alex Wilber');
+  });
+
+  it('sends nothing to an admin who typed notices off, also after a restart, and again once they turn it on', async () => {
+    const [card] = await chats.megan.say(megan, 'notices off');
+    expect(textOf(card!)).toContain('Notices are off');
+    expect(textOf(card!)).toContain('Change notices: Off');
+
+    await server.close();
+    server = await start(mode, dataDir);
+    alexChat = mode === 'submit' ? BotClient.attach(server, standIn) : BotClient.attach(server);
+    const meganChat = chatOf(server, chats.megan.conversationId);
+    expect(textOf((await meganChat.say(megan, 'notices'))[0]!)).toContain('Change notices: Off');
+
+    await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 131);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(acceptedSends(standIn, meganChat.conversationId)).toEqual([]);
+
+    expect(textOf((await meganChat.say(megan, 'notices on'))[0]!)).toContain('Change notices: On');
+    const { noticeIdFor } = await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 132);
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, meganChat.conversationId).length > 0);
+    expect(acceptedSends(standIn, meganChat.conversationId).map((c) => c.body.id)).toEqual([noticeIdFor(megan)]);
+  });
+
+  it('sends nothing after an uninstall', async () => {
+    await chats.megan.post(installActivity(standIn, megan, chats.megan.conversationId, 'remove'));
+    await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 133);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(acceptedSends(standIn, chats.megan.conversationId)).toEqual([]);
+  });
+
+  it('retries a 429 (honouring Retry-After) and a 503 from the connector and delivers once', async () => {
+    for (const fault of [{ status: 429, retryAfterSeconds: 1 }, { status: 503 }] as const) {
+      standIn.clearCalls();
+      standIn.failNext(1, fault, chats.megan.conversationId);
+      const { noticeIdFor } = await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', fault.status === 429 ? 134 : 135);
+      await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 10_000, () => JSON.stringify(standIn.calls.map((c) => [c.route, c.conversationId, c.status, c.body?.id])));
+      await new Promise((r) => setTimeout(r, 300));
+      const toMegan = standIn.calls.filter((c) => c.conversationId === chats.megan.conversationId);
+      expect(toMegan.map((c) => `${c.route} ${c.status} ${c.body?.id}`)).toEqual([`send ${fault.status} ${noticeIdFor(megan)}`, `send 201 ${noticeIdFor(megan)}`]);
+    }
+  }, 20_000);
+});
