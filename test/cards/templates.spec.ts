@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAndRender } from '../support/adaptive-cards';
-import { ALEX, ISAIAH, LYNNE, MEGAN, wideDirectory, writeDirectory } from '../support/directories';
+import { ALEX, DEMO_FILE, ISAIAH, LYNNE, MEGAN, TENANT, wideDirectory, writeDirectory } from '../support/directories';
+import { noticesFor, noticeView } from '../../src/app/change-notices';
+import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
 import { BotClient, action, type Card } from '../support/bot-client';
 import { CardRenderer, MAX_CARD_BYTES, TEMPLATE_FILES, cardBytes } from '../../src/teams/card-renderer';
 import { projectPath } from '../../src/project-path';
@@ -49,6 +51,13 @@ describe('card templates', () => {
     const updateOffers = action(offerReview, 'Update offers');
     keep('offers-updated.json', await bot.execute(alex, updateOffers.verb, updateOffers.data));
     keep('subscription-history.json', (await bot.say(alex, 'history'))[0]!);
+    keep('notices.json', (await bot.say(alex, 'notices'))[0]!);
+    keep('notices.json', (await bot.say(alex, 'notices off'))[0]!);
+    const directory = await EmbeddedDirectory.open({ seedFile: DEMO_FILE });
+    const entry = { id: 'e1', accountId: 'ashdown-freight', at: '2026-11-26T22:15:00.000Z', actor: { tenantId: TENANT, aadObjectId: ALEX, name: 'Alex Wilber' }, actionId: 'a1', lines: [{ sku: 'T2TU80', oldQuantity: 120, newQuantity: 130 }], monthlyDifferenceMinor: 2900, currency: 'GBP', versionBefore: '1' };
+    const [notice] = noticesFor(entry, (await directory.getPath('ashdown-freight'))!, await directory.adminsOn(['northwind', 'tailspin', 'ashdown-freight']));
+    keep('change-notice.json', new CardRenderer().render((await noticeView(directory, notice!))!));
+    await directory.close();
     const found = await bot.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'tailspin' }] });
     for (const attachment of found.body.composeExtension.attachments) keep('account-card.json', attachment.content);
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AccountLookup } from '../../src/app/account-lookup';
+import { noticeView } from '../../src/app/change-notices';
 import { errorView, unknownCommandView } from '../../src/app/error-view';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
 import { DEFAULT_HOLDING_BOUNDS, OfferChanges } from '../../src/app/offer-changes';
@@ -114,6 +115,9 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
     await add(() => navigator.goHome(caller, position));
     views.push({ view: 'help', welcome: rand() < 0.5, adminName: admin.name }, { view: 'help', welcome: false });
   }
+  // The notices the changes above caused, as each recipient would read them, and the notices switches.
+  for (const notice of await directory.claimNotices({ owner: 'corpus', leaseMs: 60_000, limit: 200 })) await add(() => noticeView(directory, notice));
+  views.push({ view: 'notices', changeNotices: true, digest: false, reachable: false }, { view: 'notices', changeNotices: false, digest: true, reachable: true, banner: 'Saved.' });
   await add(() => navigator.describe({} as never));
   views.push(unknownCommandView('frobnicate the thing'), unknownCommandView('x'.repeat(100)));
   await directory.close();

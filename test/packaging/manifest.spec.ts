@@ -116,7 +116,7 @@ describe('what the manifest says', () => {
   });
 
   it('lists every text command in the menu except the ones left out on purpose', () => {
-    const all = ['where am i', 'accounts', 'open', 'up', 'home', 'find', 'switch', 'portal', 'help', 'subscriptions', 'set', 'history', 'offers', 'offer'];
+    const all = ['where am i', 'accounts', 'open', 'up', 'home', 'find', 'switch', 'portal', 'help', 'subscriptions', 'set', 'history', 'offers', 'offer', 'notices'];
     expect([...MENU_COMMANDS.map((c) => c.title), ...LEFT_OUT_OF_MENU].sort()).toEqual([...all].sort());
   });
 
