@@ -31,6 +31,7 @@ describe('the compiled card expander and adaptivecards-templating', () => {
     const views = [...(await viewsOf(demo, 100, 1)), ...(await viewsOf(generateDirectory(COSMOS_SIZE).doc, 3, 2))];
     const kinds = new Set(views.map((v) => v.view));
     expect(kinds.size).toBeGreaterThanOrEqual(12);
+    expect([...kinds]).toEqual(expect.arrayContaining(['offers', 'offerReview', 'offersUpdated']));
     const rand = prng(99);
     const differences: string[] = [];
     for (const view of views) {

@@ -88,6 +88,17 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
         await add(() => offers.edit(caller, position, id, { [sku!]: state }));
       }
       await add(() => offers.review(caller, position, id, '0', { [skus[0]!]: 'off' }));
+      await add(() => subscriptions.history(caller, position, id));
+      await add(async () => (await lookup.unfurl(caller, `https://admin.call2teams.com/customer/${id}`)) ?? undefined);
+    }
+    // Every reseller's offers (most lie outside this admin's scope: errors, which belong here too).
+    for (const reseller of doc.accounts.filter((a) => a.kind === 'reseller').slice(0, 6)) {
+      const id = reseller.id;
+      await add(() => offers.show(caller, position, id));
+      const held = reseller.enabledOffers?.[0] ?? skus[0]!;
+      await add(() => offers.review(caller, position, id, undefined, { [held]: 'off' }));
+      await add(() => offers.review(caller, position, id, undefined, { [held]: 'off', [skus[skus.length - 1]!]: 'on', NOPE: 'on' }));
+      await add(() => offers.edit(caller, position, id, { [held]: 'off' }));
       await add(async () => {
         // Turn on whatever the account lacks that it may have (the card's toggles), then confirm twice.
         const card = await offers.show(caller, position, id);
@@ -99,8 +110,6 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
         await offers.confirm(caller, position, id, version, reviewId, accepted);
         return offers.confirm(caller, position, id, version, reviewId, accepted);
       });
-      await add(() => subscriptions.history(caller, position, id));
-      await add(async () => (await lookup.unfurl(caller, `https://admin.call2teams.com/customer/${id}`)) ?? undefined);
     }
     const tree = await navigator.children(caller, position).catch(() => undefined);
     if (tree?.view.next) await add(() => navigator.children(caller, position, undefined, tree.view.next));
