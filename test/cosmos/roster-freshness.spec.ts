@@ -100,7 +100,8 @@ describe('the admin roster while its refresh query fails', () => {
   });
 
   it('over HTTP: a removed admin is refused within COSMOS_ROSTER_MAX_AGE_MS, /readyz and the log say why, and access follows the directory again once refreshes succeed', async () => {
-    const BOUND_MS = 1_000;
+    // Long enough that one slow roster refresh on a loaded machine does not make the roster stale.
+    const BOUND_MS = 2_500;
     const POLL_MS = 50;
     const { database, editor } = await demoDatabase();
     const faults = new FaultInjector();
@@ -126,13 +127,14 @@ describe('the admin roster while its refresh query fails', () => {
     };
     const unavailable = (reply: string) => reply.includes('The directory is unavailable');
     try {
-      expect(await say('where am i')).toContain('Account id: northwind');
+      // The first roster load may still be under way when the first turn arrives.
+      expect((await pollUntil((reply) => !unavailable(reply), 4 * BOUND_MS)).reply).toContain('Account id: northwind');
       expect((await fetch(`${logged.url}/readyz`)).status).toBe(200);
 
       failQueries(faults);
       await removeAdmin(editor, alex);
       const removedAt = Date.now();
-      const refused = await pollUntil(unavailable, 10 * BOUND_MS);
+      const refused = await pollUntil(unavailable, 4 * BOUND_MS);
       // No turn sent later than the bound after the removal was still let in. (Asserting on the
       // send time of the last turn let in, not of the first refused one, keeps a slow turn on a
       // loaded machine from failing a bound that held.)
@@ -145,7 +147,7 @@ describe('the admin roster while its refresh query fails', () => {
       expect(stale).toHaveLength(1);
 
       faults.reset();
-      const back = await pollUntil((reply) => !unavailable(reply), 10 * BOUND_MS);
+      const back = await pollUntil((reply) => !unavailable(reply), 4 * BOUND_MS);
       expect(back.reply).toContain('not an administrator');
       expect((await fetch(`${logged.url}/readyz`)).status).toBe(200);
       expect(logged.records().filter((r) => r.level === 30 && String(r.msg).includes('fresh again'))).toHaveLength(1);
@@ -153,5 +155,5 @@ describe('the admin roster while its refresh query fails', () => {
       setCosmosTestOptions(undefined);
       await bot.close();
     }
-  });
+  }, 45_000);
 });
