@@ -6,7 +6,8 @@ import { formatCount } from '../domain/numbers';
 import { capabilitiesOn, grantedRolesOn, isInScope, mayOpen, type Capabilities } from '../domain/permissions';
 import { portalLinks, type PortalTemplates } from '../domain/portals';
 import { ROLE_LABELS } from '../domain/roles';
-import { foldName } from '../domain/search';
+import { RECENT_LIMIT } from '../domain/recents';
+import { foldName, matchKind } from '../domain/search';
 import type { Directory, SearchHit } from '../directory/port';
 import { AdminAccess, MAX_REFERENCE, positionOf, type Here } from './access';
 import { choiceLabel, switchView } from './switch-view';
@@ -219,13 +220,36 @@ export class Navigator {
     };
   }
 
-  async find(caller: Caller, position: Position | undefined, query: string): Promise<Outcome<SearchView>> {
+  /** Accounts matching `query`, the admin's recently visited ones (`recents`, newest first) before the rest. */
+  async find(caller: Caller, position: Position | undefined, query: string, recents: readonly string[] = []): Promise<Outcome<SearchView>> {
     const text = query.trim();
     if (!text) throw new InvalidActionError('Say what to look for, for example: find dental');
     if (text.length > MAX_REFERENCE) throw new InvalidActionError(`Search text is limited to ${MAX_REFERENCE} characters.`);
     const here = await this.access.here(caller, position);
-    const hits = await this.searchFor(here.admin, text, this.options.searchLimit + 1);
-    return { position: positionOf(here), view: this.searchView(here.admin, text, hits) };
+    const [hits, visited] = await Promise.all([this.searchFor(here.admin, text, this.options.searchLimit + 1), this.recentPaths(here.admin, recents)]);
+    const folded = foldName(text);
+    const recent = await Promise.all(
+      visited
+        .filter((path) => matchKind(foldName(path[path.length - 1]!.name), folded) !== undefined)
+        .slice(0, RECENT_LIMIT)
+        .map(async (path): Promise<SearchHit | undefined> => {
+          const summary = await this.directory.getSummary(path[path.length - 1]!.id);
+          return summary && { account: summary, path };
+        }),
+    );
+    const first = recent.filter((hit): hit is SearchHit => hit !== undefined);
+    const recentIds = new Set(first.map((hit) => hit.account.id));
+    const merged = [...first, ...hits.filter((hit) => !recentIds.has(hit.account.id))];
+    return { position: positionOf(here), view: this.searchView(here.admin, text, merged, undefined, recentIds) };
+  }
+
+  /**
+   * The paths of the admin's recently visited accounts, newest first, re-read and re-authorized:
+   * an account deleted, moved out of their scope, or no longer theirs to open is left out.
+   */
+  private async recentPaths(admin: Admin, recents: readonly string[]): Promise<Account[][]> {
+    const paths = await Promise.all(recents.slice(0, RECENT_LIMIT + 1).map((id) => this.directory.getPath(id)));
+    return paths.filter((path): path is Account[] => path !== undefined && this.access.mayVisit(admin, path));
   }
 
   /** Matches the admin may open, across all their scopes, best first. */
@@ -234,7 +258,7 @@ export class Navigator {
     return hits.filter((h) => mayOpen(admin, h.path)).slice(0, limit);
   }
 
-  private searchView(admin: Admin, query: string, hits: readonly SearchHit[], note?: string): SearchView {
+  private searchView(admin: Admin, query: string, hits: readonly SearchHit[], note?: string, recentIds: ReadonlySet<string> = new Set()): SearchView {
     const shown = hits.slice(0, this.options.searchLimit);
     return {
       view: 'searchResults',
@@ -247,6 +271,7 @@ export class Navigator {
         return {
           account: refOf(hit.account),
           breadcrumbText: breadcrumbText(breadcrumb(hit.path, root)),
+          recent: recentIds.has(hit.account.id),
           childCount: hit.account.childCount,
           portals: portalLinks(hit.account, caps, this.options.portals),
         };
@@ -254,10 +279,19 @@ export class Navigator {
     };
   }
 
-  async switchChoices(caller: Caller, position: Position | undefined): Promise<Outcome<SwitchView>> {
+  /**
+   * The switch picker. The admin's recently visited accounts (`recents`, newest first) come first:
+   * as one-tap rows above it (not the one they are on), and their scope roots first in it.
+   */
+  async switchChoices(caller: Caller, position: Position | undefined, recents: readonly string[] = []): Promise<Outcome<SwitchView>> {
     const here = await this.access.here(caller, position);
-    const all = await this.scopeChoices(here.admin, here.scopeRootId);
-    return { position: positionOf(here), view: switchView(refOf(here.account), all, all, this.options.staticChoiceLimit) };
+    const [choices, visited] = await Promise.all([this.scopeChoices(here.admin, here.scopeRootId), this.recentPaths(here.admin, recents)]);
+    const all = recentRootsFirst(choices, visited);
+    const recent = visited
+      .filter((path) => path[path.length - 1]!.id !== here.account.id)
+      .slice(0, RECENT_LIMIT)
+      .map((path) => ({ account: refOf(path[path.length - 1]!), breadcrumbText: breadcrumbText(breadcrumb(path, scopeRootOn(here.admin, path)!)) }));
+    return { position: positionOf(here), view: switchView(refOf(here.account), all, all, this.options.staticChoiceLimit, undefined, recent) };
   }
 
   /**
@@ -266,11 +300,12 @@ export class Navigator {
    * is `find`'s and `open`'s). One match, or one whose whole name is the text, switches straight
    * away, as `open <name>` opens: the card that answers says where the admin now is.
    */
-  async switchByText(caller: Caller, position: Position | undefined, text: string): Promise<Outcome<WhereAmIView | SwitchView>> {
+  async switchByText(caller: Caller, position: Position | undefined, text: string, recents: readonly string[] = []): Promise<Outcome<WhereAmIView | SwitchView>> {
     const wanted = text.trim();
     if (wanted.length > MAX_REFERENCE) throw new InvalidActionError(`Switch text is limited to ${MAX_REFERENCE} characters.`);
     const here = await this.access.here(caller, position);
-    const all = await this.scopeChoices(here.admin, here.scopeRootId);
+    const [choices, visited] = await Promise.all([this.scopeChoices(here.admin, here.scopeRootId), this.recentPaths(here.admin, recents)]);
+    const all = recentRootsFirst(choices, visited);
     const folded = foldName(wanted);
     const matching = all.filter((c) => choiceText(c).includes(folded));
     const exact = matching.filter((c) => foldName(c.title) === folded);
@@ -313,6 +348,15 @@ export class Navigator {
     if (!scopeRootIds(admin).includes(scopeRootId)) throw new AccountNotFoundError(scopeRootId);
     return this.describe(await this.access.home(admin, scopeRootId));
   }
+}
+
+/** The scope roots the admin visited most recently (themselves or an account below them) first, newest first; the others after them, in their order. */
+function recentRootsFirst(choices: readonly ScopeChoice[], visited: readonly (readonly Pick<Account, 'id'>[])[]): ScopeChoice[] {
+  const rank = (choice: ScopeChoice): number => {
+    const at = visited.findIndex((path) => path.some((a) => a.id === choice.id));
+    return at < 0 ? visited.length : at;
+  };
+  return choices.map((choice, i) => ({ choice, i, rank: rank(choice) })).sort((a, b) => a.rank - b.rank || a.i - b.i).map((c) => c.choice);
 }
 
 /** What a switch filter is matched against: the choice's name, brand and path, folded. */

@@ -1,5 +1,5 @@
 import { formatCount, shorten } from '../domain/numbers';
-import type { AccountRef, ScopeChoice, SwitchView } from './views';
+import type { AccountRef, RecentAccount, ScopeChoice, SwitchView } from './views';
 
 /**
  * The switch picker's shape, kept short enough for a phone whatever the number of accounts:
@@ -21,7 +21,14 @@ export function choiceLabel(name: string, brandName: string): string {
  * `all` are the admin's scope roots, `wanted` those a filter kept (the same list without one), in
  * the order they should be offered; `filter` is the text typed after `switch`.
  */
-export function switchView(current: AccountRef, all: readonly ScopeChoice[], wanted: readonly ScopeChoice[], staticChoiceLimit: number, filter?: string): SwitchView {
+export function switchView(
+  current: AccountRef,
+  all: readonly ScopeChoice[],
+  wanted: readonly ScopeChoice[],
+  staticChoiceLimit: number,
+  filter?: string,
+  recent: readonly RecentAccount[] = [],
+): SwitchView {
   // A filter that kept few enough gets static choices, however many accounts there are in all.
   const typeahead = wanted.length > staticChoiceLimit;
   const choices = typeahead ? seed(wanted, TYPEAHEAD_SEED_CHOICES) : wanted.slice(0, staticChoiceLimit);
@@ -29,6 +36,7 @@ export function switchView(current: AccountRef, all: readonly ScopeChoice[], wan
   return {
     view: 'switchAccount',
     current,
+    recent,
     choices,
     listed: wanted.length <= LISTED_CHOICES ? choices : [],
     typeahead,

@@ -96,14 +96,24 @@ export interface SwitchView {
   readonly totalText: string;
   /** When not every account is in the picker: how to reach the others. */
   readonly moreHint?: string;
+  /** The accounts the admin visited most recently (the current one left out), one tap each. */
+  readonly recent: readonly RecentAccount[];
   /** `switch <text>`: what the admin typed, and how many of their accounts it kept. */
   readonly filter?: string;
   readonly filterNote?: string;
 }
 
+/** An account the admin visited recently, re-authorized as it is shown. */
+export interface RecentAccount {
+  readonly account: AccountRef;
+  readonly breadcrumbText: string;
+}
+
 export interface SearchResultView {
   readonly account: AccountRef;
   readonly breadcrumbText: string;
+  /** One of the admin's recently visited accounts, which find puts first. */
+  readonly recent: boolean;
   readonly childCount: number;
   readonly portals: readonly PortalLink[];
 }

@@ -18,6 +18,7 @@ import type { AccountLookup } from '../app/account-lookup';
 import type { AccountCardView, View } from '../app/views';
 import { DirectoryUnavailableError, SwitchboardError, TenantNotAllowedError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
+import { afterVisit, recentsFrom } from '../domain/recents';
 import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
@@ -58,10 +59,13 @@ const TYPEAHEAD_RESULTS = 15;
  * arrives as an `adaptiveCard/action` invoke and replaces the card in place; Action.Submit
  * arrives as a message with `value` and replaces the card it came from (`replyToId`) through
  * the connector, or gets a new card when that fails.
- * The admin's position lives in private conversation state (per conversation and per user).
+ * The admin's position and recently visited accounts live in private conversation state (per
+ * conversation and per user).
  */
 export class SwitchboardBot extends TeamsActivityHandler {
   private readonly position: StatePropertyAccessor<Position | undefined>;
+  /** The accounts most recently visited (see domain/recents.ts), saved with the position. */
+  private readonly recents: StatePropertyAccessor<unknown>;
   private readonly allowedTenants: ReadonlySet<string>;
   private readonly router: ActionRouter;
   private readonly lookup: AccountLookup;
@@ -74,6 +78,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     super();
     ({ router: this.router, lookup: this.lookup, renderer: this.renderer, state: this.state, log: this.log } = deps);
     this.position = deps.state.createProperty<Position | undefined>('position');
+    this.recents = deps.state.createProperty<unknown>('recentAccounts');
     this.allowedTenants = new Set(deps.allowedTenants);
     this.subscribers = deps.subscribers;
 
@@ -253,14 +258,19 @@ export class SwitchboardBot extends TeamsActivityHandler {
   private async runAction(context: TurnContext, request: ActionRequest): Promise<View> {
     context.turnState.set(VERB, request.verb);
     let before: Position | undefined;
+    let recents: string[];
     try {
       before = await this.position.get(context);
+      recents = recentsFrom(await this.recents.get(context));
     } catch (err) {
       this.log.error({ correlationId: context.activity.id, err: errorForLog(err) }, 'could not read the position');
       return errorView(err instanceof SwitchboardError ? err : new DirectoryUnavailableError(err));
     }
-    const result = await this.router.route(request, callerOf(context.activity), before);
-    if (result.position) await this.position.set(context, result.position);
+    const result = await this.router.route(request, callerOf(context.activity), before, recents);
+    if (result.position) {
+      await this.position.set(context, result.position);
+      await this.recents.set(context, afterVisit(recents, result.position.accountId));
+    }
     return result.view;
   }
 

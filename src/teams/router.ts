@@ -33,13 +33,13 @@ export class ActionRouter {
   ) {}
 
   /** Runs the action for `caller` (undefined when Teams did not say who it is). Never throws. */
-  async route(request: ActionRequest, caller: Caller | undefined, position: Position | undefined): Promise<RouteResult> {
+  async route(request: ActionRequest, caller: Caller | undefined, position: Position | undefined, recents: readonly string[] = []): Promise<RouteResult> {
     const handler = this.verbs.handler(request.verb);
     if (!handler && request.source.kind === 'typed') return { view: unknownCommandView(typeof request.data.text === 'string' ? request.data.text : request.verb) };
     try {
       if (!handler) throw new InvalidActionError('The card sent an action Switchboard does not understand.');
       if (!caller) throw new NotAnAdminError();
-      const run = handler({ caller, position, input: new ActionInput(request), services: this.services });
+      const run = handler({ caller, position, recents, input: new ActionInput(request), services: this.services });
       const result: HandlerResult = await withinBudget(run, this.turnBudgetMs, request.verb);
       return result;
     } catch (error) {

@@ -58,6 +58,8 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
     const here = await navigator.here(caller, undefined).catch(() => undefined);
     const position = here ? { accountId: here.account.id, scopeRootId: here.scopeRootId } : undefined;
     const inScope = [...roots, ...roots.flatMap((r) => directory['index'].childIds(r).slice(0, 3))];
+    // Recently visited: some in scope (hostile names among them), one that may not be, one unknown.
+    const recents = [...inScope.slice(-4), anyId(), 'no-such-account'];
     await add(async () => navigator.describe(await navigator.here(caller, position)));
     for (const id of [...inScope, anyId()]) {
       await add(() => navigator.open(caller, position, id));
@@ -115,10 +117,12 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
     if (tree?.view.next) await add(() => navigator.children(caller, position, undefined, tree.view.next));
     for (const q of ['a', 'dental', 'Acme', 'zzz', ' ', 'x'.repeat(300), doc.accounts[1]?.name ?? 'b']) {
       await add(() => navigator.find(caller, position, q));
+      await add(() => navigator.find(caller, position, q, recents));
       await add(() => navigator.openByReference(caller, position, q));
       for (const card of await lookup.search(caller, q, 5).catch(() => [])) views.push(card);
     }
     await add(() => navigator.switchChoices(caller, position));
+    await add(() => navigator.switchChoices(caller, position, recents));
     for (const q of ['a', 'e', doc.accounts[0]?.name ?? 'c', 'zzz']) await add(() => navigator.switchByText(caller, position, q));
     await add(() => navigator.up(caller, position));
     await add(() => navigator.goHome(caller, position));

@@ -14,6 +14,8 @@ import type { ActionInput } from '../action-request';
 export interface ActionContext {
   readonly caller: Caller;
   readonly position: Position | undefined;
+  /** The accounts the admin visited most recently, newest first, as stored: not yet re-authorized. */
+  readonly recents: readonly string[];
   readonly input: ActionInput;
   readonly services: Services;
 }
