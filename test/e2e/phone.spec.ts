@@ -68,14 +68,7 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
     // The demo, with Northwind Voice's logo at a URL that does not load (the page blocks it).
     directoryFile: (work) => {
       const doc = JSON.parse(readFileSync(DEMO_FILE, 'utf8')) as DirectoryDocument;
-      // Fabrikam also enables Trunk2Teams User, which nobody below it holds: the offer the phone turns off.
-      const accounts = doc.accounts.map((a) =>
-        a.id === 'northwind'
-          ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } }
-          : a.id === 'fabrikam'
-            ? { ...a, enabledOffers: [...(a.enabledOffers ?? []), 'T2TU1'] }
-            : a,
-      );
+      const accounts = doc.accounts.map((a) => (a.id === 'northwind' ? { ...a, brand: { ...a.brand!, logoUrl: 'https://logo.invalid/northwind.png' } } : a));
       return writeDirectory({ ...doc, accounts }, work);
     },
     pageLoadMs: PAGE_LOAD_MS,

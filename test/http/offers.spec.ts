@@ -81,6 +81,47 @@ describe.each(CARD_MODES)('offers on a base level (%s buttons)', (mode) => {
     expect(history).toContain('Offer change: no cost to this account');
   });
 
+  // Issue 13's "Done when", on the demo directory as shipped.
+  it("walks the issue's Done-when on the demo: Fabrikam's unused offer goes and leaves its customers' Purchase services; one in use is refused with who holds it", async () => {
+    const customers = ['fabrikam-internal', 'fenwick-architects', 'harrow-lane-pharmacy', 'northgate-insurance', 'pemberton-care', 'sheldon-wealth'];
+    const purchasableAt = async (id: string): Promise<string[]> => {
+      await bot.say(alex, `open ${id}`);
+      return purchasable((await bot.say(alex, 'subscriptions'))[0]!);
+    };
+    for (const id of customers) expect(await purchasableAt(id)).toContain('T2TU1');
+
+    const [where] = await bot.say(alex, 'open fabrikam');
+    const offers = await click(bot, alex, where!, 'Offers');
+    expect(textOf(offers)).toContain('Fabrikam Comms');
+    expect(textOf(offers)).toContain('5 of 8 offers enabled');
+    expect(textOf(offers)).toContain('0 accounts below hold it'); // T2TU1, the one nobody uses
+    expect(toggles(offers)).toMatchObject({ offer_T2TU1: 'true', offer_C2TU1: 'true' });
+
+    const review = await reviewWith(bot, alex, offers, { offer_T2TU1: 'false' });
+    expect(textOf(review)).toContain('Trunk2Teams User (T2TU1)');
+    expect(textOf(review)).toContain('Enabled → Not enabled');
+    expect(textOf(review)).toContain('No account below holds it: new subscriptions of it stop below Fabrikam Comms');
+    const done = await click(bot, alex, review, 'Update offers');
+    expect(textOf(done)).toContain('✓ Offers updated');
+    expect(textOf(done)).toContain('(T2TU1): Enabled → Not enabled');
+    for (const id of customers) expect(await purchasableAt(id)).not.toContain('T2TU1');
+    // Elsewhere under Northwind it is still offered.
+    expect(await purchasableAt('parkside-estates')).toContain('T2TU1');
+
+    await bot.say(alex, 'open fabrikam');
+    const [again] = await bot.say(alex, 'offers');
+    expect(textOf(again!)).toContain('4 of 8 offers enabled');
+    const refused = await reviewWith(bot, alex, again!, { offer_C2TU1: 'false' });
+    expect(textOf(refused)).toContain('Refused: 5 accounts below Fabrikam Comms still hold Call2Teams PBX User (C2TU1).');
+    expect(textOf(refused)).toContain('and 2 more');
+    expect(actionsOf(refused).map((a) => a.title)).not.toContain('Update offers');
+    const rows = actionsOf(refused).filter((a) => a.title?.startsWith('Open '));
+    expect(rows.map((a) => a.title)).toEqual(['Open Fabrikam Comms - Internal Use', 'Open Fenwick Architects', 'Open Harrow Lane Pharmacy']);
+    // Refused means untouched: C2TU1 is still enabled, and still offered where it is not held yet.
+    expect(toggles((await bot.say(alex, 'offers'))[0]!).offer_C2TU1).toBe('true');
+    expect(await purchasableAt('pemberton-care')).toContain('C2TU1');
+  });
+
   it('keeps the toggles as set when going Back, and says when nothing would change', async () => {
     await bot.say(alex, 'open tailspin');
     const [offers] = await bot.say(alex, 'offers');
