@@ -33,6 +33,10 @@ export interface Measured {
   readonly mismatches: number;
   /** The first bad reply seen, to say what went wrong. */
   readonly firstProblem?: string;
+  /** Mean reply body size in bytes (UTF-8), over the replies checked; NaN when none were. */
+  readonly bodyBytes: number;
+  /** Replies whose body size was counted (those checked). */
+  readonly bodiesCounted: number;
   /** Every 2xx latency, sorted (ms). */
   readonly latencies: readonly number[];
 }
@@ -44,6 +48,8 @@ export function combine(runs: readonly Measured[]): Measured {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   const firstProblem = runs.find((r) => r.firstProblem !== undefined)?.firstProblem;
+  const bodiesCounted = runs.reduce((sum, r) => sum + r.bodiesCounted, 0);
+  const bodyBytes = runs.reduce((sum, r) => sum + (r.bodiesCounted ? r.bodyBytes * r.bodiesCounted : 0), 0) / bodiesCounted;
   return {
     requests: latencies.length,
     seconds,
@@ -56,6 +62,8 @@ export function combine(runs: readonly Measured[]): Measured {
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     mismatches: runs.reduce((sum, r) => sum + r.mismatches, 0),
     ...(firstProblem !== undefined ? { firstProblem } : {}),
+    bodyBytes,
+    bodiesCounted,
     latencies,
   };
 }
@@ -67,6 +75,8 @@ export async function runLoad(options: LoadOptions): Promise<Measured> {
   let nextClient = 0;
   const latencies: number[] = [];
   let firstProblem: string | undefined;
+  let bodyBytes = 0;
+  let bodiesCounted = 0;
   const check = options.check;
   const started = performance.now();
   let lastResponse = started;
@@ -86,6 +96,8 @@ export async function runLoad(options: LoadOptions): Promise<Measured> {
     ...(check
       ? {
           verifyBody(body: string) {
+            bodyBytes += Buffer.byteLength(body);
+            bodiesCounted++;
             const problem = check(body);
             if (problem && firstProblem === undefined) firstProblem = problem;
             return problem === undefined;
@@ -120,6 +132,8 @@ export async function runLoad(options: LoadOptions): Promise<Measured> {
     non2xx: result.non2xx,
     mismatches: result.mismatches,
     ...(firstProblem !== undefined ? { firstProblem } : {}),
+    bodyBytes: bodyBytes / bodiesCounted,
+    bodiesCounted,
     latencies,
   };
 }

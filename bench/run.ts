@@ -190,8 +190,9 @@ async function measureScenario(
   log(
     `  ${scenario.name.padEnd(20)} switchboard ${fmt(switchboard.reqPerSec).padStart(5)}/s p50 ${fmt(switchboard.p50Ms, 2)} p99 ${fmt(switchboard.p99Ms, 2)} ms | ` +
       `floor ${fmt(floor.reqPerSec).padStart(5)}/s p99 ${fmt(floor.p99Ms, 2)} ms | ratio ${fmt(switchboard.reqPerSec / floor.reqPerSec, 2)}` +
+      ` | ${fmt(switchboard.bodyBytes)} B` +
       ` | CPU/turn ${fmt(cpuMsPerTurn.switchboard! * 1000)} vs ${fmt(cpuMsPerTurn.floor! * 1000)} µs (${fmt(cpuMsPerTurn.floor! / cpuMsPerTurn.switchboard!, 2)})` +
-      (baseline ? ` | baseline ${fmt(baseline.reqPerSec).padStart(5)}/s p99 ${fmt(baseline.p99Ms, 2)} ms ratio ${fmt(baseline.reqPerSec / floor.reqPerSec, 2)}` : '') +
+      (baseline ? ` | baseline ${fmt(baseline.reqPerSec).padStart(5)}/s p99 ${fmt(baseline.p99Ms, 2)} ms ratio ${fmt(baseline.reqPerSec / floor.reqPerSec, 2)} ${fmt(baseline.bodyBytes)} B` : '') +
       `${setupMs > 500 ? ` | setup ${fmt(setupMs)} ms` : ''}${problems ? ` | ${problems} BAD REPLIES: ${switchboard.firstProblem}` : ''}`,
   );
   return { key: scenario.key, name: scenario.name, kind: scenario.kind, description: scenario.description, switchboard, floor, cpuMsPerTurn, ...(baseline ? { baseline } : {}) };
@@ -317,6 +318,8 @@ async function main(): Promise<void> {
       floorP50Ms: round(r.floor.p50Ms, 2),
       floorP99Ms: round(r.floor.p99Ms, 2),
       requests: r.switchboard.requests,
+      /** Mean reply body (the card, as JSON) in bytes. */
+      replyBytes: round(r.switchboard.bodyBytes, 0),
       cpuUsPerTurn: round(r.cpuMsPerTurn.switchboard! * 1000, 0),
       floorCpuUsPerTurn: round(r.cpuMsPerTurn.floor! * 1000, 0),
       /** Floor CPU per turn over Switchboard's: the throughput ratio both would reach on a core of their own. */
@@ -324,31 +327,31 @@ async function main(): Promise<void> {
       badReplies: bad,
       meetsTargets: bad === 0 && ratioToFloor >= TARGET_RATIO && p99RatioToFloor <= TARGET_P99_FACTOR,
       ...(r.baseline
-        ? { baseline: { reqPerSec: round(r.baseline.reqPerSec, 1), p50Ms: round(r.baseline.p50Ms, 2), p99Ms: round(r.baseline.p99Ms, 2), ratioToFloor: round(r.baseline.reqPerSec / r.floor.reqPerSec, 3) } }
+        ? { baseline: { reqPerSec: round(r.baseline.reqPerSec, 1), p50Ms: round(r.baseline.p50Ms, 2), p99Ms: round(r.baseline.p99Ms, 2), ratioToFloor: round(r.baseline.reqPerSec / r.floor.reqPerSec, 3), replyBytes: round(r.baseline.bodyBytes, 0) } }
         : {}),
     };
   });
   const rssMb = peak.peakRssMb;
 
   log('');
-  log(`| scenario             | kind    |  req/s | p50 ms | p99 ms | floor req/s | floor p99 | ratio | p99 / floor p99 | CPU µs/turn (floor) | CPU ratio | targets |`);
-  log(`|----------------------|---------|-------:|-------:|-------:|------------:|----------:|------:|----------------:|--------------------:|----------:|---------|`);
+  log(`| scenario             | kind    |  req/s | p50 ms | p99 ms | floor req/s | floor p99 | ratio | p99 / floor p99 | CPU µs/turn (floor) | CPU ratio | reply B | targets |`);
+  log(`|----------------------|---------|-------:|-------:|-------:|------------:|----------:|------:|----------------:|--------------------:|----------:|--------:|---------|`);
   for (const s of scenarios) {
     log(
       `| ${s.name.padEnd(20)} | ${s.kind.padEnd(7)} | ${fmt(s.reqPerSec).padStart(6)} | ${fmt(s.p50Ms, 2).padStart(6)} | ${fmt(s.p99Ms, 2).padStart(6)} | ` +
         `${fmt(s.floorReqPerSec).padStart(11)} | ${fmt(s.floorP99Ms, 2).padStart(9)} | ${fmt(s.ratioToFloor, 2).padStart(5)} | ${fmt(s.p99RatioToFloor, 2).padStart(15)} | ` +
-        `${`${fmt(s.cpuUsPerTurn)} (${fmt(s.floorCpuUsPerTurn)})`.padStart(19)} | ${fmt(s.cpuRatioToFloor, 2).padStart(9)} | ${(s.meetsTargets ? 'yes' : 'NO').padEnd(7)} |`,
+        `${`${fmt(s.cpuUsPerTurn)} (${fmt(s.floorCpuUsPerTurn)})`.padStart(19)} | ${fmt(s.cpuRatioToFloor, 2).padStart(9)} | ${fmt(s.replyBytes).padStart(7)} | ${(s.meetsTargets ? 'yes' : 'NO').padEnd(7)} |`,
     );
   }
   if (baseline) {
     log('');
     log(`Baseline (${settings.baseline}) in the same slices:`);
-    log(`| scenario             | baseline req/s | baseline p99 | baseline ratio | switchboard ratio | throughput change |`);
-    log(`|----------------------|---------------:|-------------:|---------------:|------------------:|------------------:|`);
+    log(`| scenario             | baseline req/s | baseline p99 | baseline ratio | switchboard ratio | throughput change | baseline B | reply B |`);
+    log(`|----------------------|---------------:|-------------:|---------------:|------------------:|------------------:|-----------:|--------:|`);
     for (const s of scenarios) {
-      const b = (s as { baseline?: { reqPerSec: number; p99Ms: number; ratioToFloor: number } }).baseline;
+      const b = (s as { baseline?: { reqPerSec: number; p99Ms: number; ratioToFloor: number; replyBytes: number } }).baseline;
       if (!b) continue;
-      log(`| ${s.name.padEnd(20)} | ${fmt(b.reqPerSec).padStart(14)} | ${fmt(b.p99Ms, 2).padStart(12)} | ${fmt(b.ratioToFloor, 2).padStart(14)} | ${fmt(s.ratioToFloor, 2).padStart(17)} | ${`${s.reqPerSec >= b.reqPerSec ? '+' : ''}${fmt((100 * (s.reqPerSec - b.reqPerSec)) / b.reqPerSec)}%`.padStart(17)} |`);
+      log(`| ${s.name.padEnd(20)} | ${fmt(b.reqPerSec).padStart(14)} | ${fmt(b.p99Ms, 2).padStart(12)} | ${fmt(b.ratioToFloor, 2).padStart(14)} | ${fmt(s.ratioToFloor, 2).padStart(17)} | ${`${s.reqPerSec >= b.reqPerSec ? '+' : ''}${fmt((100 * (s.reqPerSec - b.reqPerSec)) / b.reqPerSec)}%`.padStart(17)} | ${fmt(b.replyBytes).padStart(10)} | ${fmt(s.replyBytes).padStart(7)} |`);
     }
     log(`Baseline start-up ${fmt(baseline.startupMs)} ms (directory load ${fmt(Number(baseline.info.directoryLoadMs))} ms), peak RSS ${fmt(baselinePeak?.peakRssMb ?? NaN)} MB`);
   }

@@ -26,6 +26,20 @@ export function invokeActivity(admin: BenchAdmin, conversationId: string, verb: 
   };
 }
 
+/**
+ * An Action.Submit press as a phone sends it: a message whose `value` carries the verb and the
+ * card's data. Sent with expectReplies so that the new card comes back in the HTTP body (the
+ * bench has no Bot Connector); the bot takes the same Submit path to the router either way.
+ */
+export function submitActivity(admin: BenchAdmin, conversationId: string, verb: string, data: Record<string, unknown>, n: number): Body {
+  return {
+    ...base(admin, conversationId, n),
+    type: 'message',
+    value: { ...data, verb },
+    deliveryMode: 'expectReplies',
+  };
+}
+
 function base(admin: BenchAdmin, conversationId: string, n: number): Body {
   return {
     id: `${conversationId}-${n}`,
@@ -72,6 +86,11 @@ function expecting(...markers: string[]): (body: string) => string | undefined {
     for (const m of markers) if (!body.includes(m)) return `missing ${JSON.stringify(m)} in ${body.slice(0, 300)}`;
     return undefined;
   };
+}
+
+/** One review turn per target: a valid new C2TU1 quantity, sent as an invoke or as a Submit. */
+function reviewTurns(admin: BenchAdmin, conversationId: string, send: typeof invokeActivity): Body[] {
+  return admin.reviewTargets.map((t, n) => send(admin, conversationId, 'review', { accountId: t.accountId, version: '1', [`qty_${t.sku}`]: t.quantity }, n));
 }
 
 const conv = (key: string, i: number, c = 0) => `bench-${key}-${i}${c ? `-${c}` : ''}`;
@@ -157,9 +176,28 @@ export const SCENARIOS: readonly Scenario[] = [
     kind: 'invoke',
     description: 'Review changes with a new C2TU1 quantity on a customer 2-4 levels down (old -> new, costs)',
     script(admin, i) {
+      return { setup: [], loop: reviewTurns(admin, conv(this.key, i), invokeActivity) };
+    },
+    check: expecting('Review changes'),
+  },
+  {
+    key: 'offers',
+    name: 'offers card',
+    kind: 'invoke',
+    description: 'Offers on a depth-1 reseller of the big partner (its enabled offers, prices and who holds them below)',
+    script(admin, i) {
       const c = conv(this.key, i);
-      const loop = admin.reviewTargets.map((t, n) => invokeActivity(admin, c, 'review', { accountId: t.accountId, version: '1', [`qty_${t.sku}`]: t.quantity }, n));
-      return { setup: [], loop };
+      return { setup: [], loop: [invokeActivity(admin, c, 'offers', { accountId: admin.offersAccountId }, 1)] };
+    },
+    check: expecting('"text":"Offers"', '(C2TU1)'),
+  },
+  {
+    key: 'reviewSubmit',
+    name: 'review via Submit',
+    kind: 'message',
+    description: 'The subscription review pressed as Action.Submit (a message with value, as phones send): a new card, not a replaced one',
+    script(admin, i) {
+      return { setup: [], loop: reviewTurns(admin, conv(this.key, i), submitActivity) };
     },
     check: expecting('Review changes'),
   },

@@ -41,6 +41,8 @@ export interface BenchAdmin {
   readonly deepDepth: number;
   /** Two children of one reseller a few levels down: "open" alternates between them. */
   readonly openChoices: readonly [string, string];
+  /** A reseller one level below the scope root, whose offers card the offers scenario shows. */
+  readonly offersAccountId: string;
   /** Customers below the scope root with a C2TU1 line, and a valid new quantity for each. */
   readonly reviewTargets: readonly { readonly accountId: string; readonly sku: string; readonly quantity: string }[];
 }
@@ -272,7 +274,7 @@ export function generateDirectory(options: SyntheticOptions = FULL_SIZE): Synthe
           const line = x.subscriptions!.find((s) => s.sku === 'C2TU1')!;
           return { accountId: x.id, sku: 'C2TU1', quantity: String(line.quantity + 1 + (a % 5)) };
         });
-      benchAdmins.push({ tenantId, aadObjectId, name, scopeRootId: 'p0', deepAccountId, deepDepth: depthOf.get(deepAccountId)!, openChoices: [kids[0]!, kids[1]!], reviewTargets });
+      benchAdmins.push({ tenantId, aadObjectId, name, scopeRootId: 'p0', deepAccountId, deepDepth: depthOf.get(deepAccountId)!, offersAccountId: chain.ids[0]!, openChoices: [kids[0]!, kids[1]!], reviewTargets });
     }
   }
 
