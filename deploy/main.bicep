@@ -127,6 +127,12 @@ var accountsIndexingPolicy = {
       path: '/entry/*'
     }
     {
+      path: '/notices/*'
+    }
+    {
+      path: '/settled/*'
+    }
+    {
       path: '/"_etag"/?'
     }
   ]

@@ -63,7 +63,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const navigator = new Navigator(directory, { ...DEFAULT_NAVIGATOR_OPTIONS, portals: config.portals });
   // Set once the adapter exists: a change applied before that wakes nothing, and the first poll finds it.
   let deliverer: NoticeDeliverer | undefined;
-  const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20, onNotices: () => deliverer?.wake() });
+  const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20, onNotices: () => deliverer?.changed() });
   const offers = new OfferChanges(directory, navigator);
   const subscribers = new NoticeSubscribers(stores.state);
   const notices = new NoticeSettings(navigator.access, subscribers);

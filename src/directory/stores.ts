@@ -7,6 +7,12 @@ import type { Directory } from './port';
  * src/stores.ts chooses between them. Only botbuilder's `Storage` type is named here, never
  * its code: the storages of both backends implement that interface.
  */
+/**
+ * State keys kept until deleted, never expired with the positions: each admin's notice
+ * preferences and personal chat (src/teams/notice-subscribers.ts).
+ */
+export const LASTING_STATE_PREFIX = 'switchboard/notice';
+
 export interface Stores {
   readonly directory: Directory;
   readonly state: Storage;

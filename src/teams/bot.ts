@@ -23,7 +23,7 @@ import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
 import { callerOf } from './caller';
-import type { NoticeSubscribers } from './notice-subscribers';
+import { NoticeSubscribers } from './notice-subscribers';
 import { parseCommand, stripMentions } from './commands';
 import type { ActionRouter, Logger } from './router';
 import { VERBS } from './verbs';
@@ -73,6 +73,8 @@ export class SwitchboardBot extends TeamsActivityHandler {
   private readonly state: BotState;
   private readonly log: TurnLogger;
   private readonly subscribers: NoticeSubscribers | undefined;
+  /** The personal chat as last recorded for notices, kept with the position: a turn whose chat is unchanged writes nothing more. */
+  private readonly noticeChat: StatePropertyAccessor<string | undefined>;
 
   constructor(deps: BotDependencies) {
     super();
@@ -81,6 +83,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     this.recents = deps.state.createProperty<unknown>('recentAccounts');
     this.allowedTenants = new Set(deps.allowedTenants);
     this.subscribers = deps.subscribers;
+    this.noticeChat = deps.state.createProperty<string | undefined>('noticeChat');
 
     this.onMessage(async (context, next) => {
       const request = this.messageRequest(context);
@@ -134,8 +137,9 @@ export class SwitchboardBot extends TeamsActivityHandler {
 
   /**
    * Remembers (or, on uninstall, forgets) the admin's personal chat, for notices. Installs,
-   * removals and every personal message count; group chats and channels never do. A failure
-   * here only delays notices: the turn goes on.
+   * removals and every personal message count; group chats and channels never do. What was last
+   * recorded is kept in the conversation's own state (read for the position anyway), so only a
+   * new or changed chat costs a write. A failure here only delays notices: the turn goes on.
    */
   private async notePersonalChat(context: TurnContext, turn: Record<string, unknown>): Promise<void> {
     const { activity } = context;
@@ -146,10 +150,18 @@ export class SwitchboardBot extends TeamsActivityHandler {
       (activity.type === ActivityTypes.InstallationUpdate && String(activity.action ?? '').startsWith('remove')) ||
       (activity.type === ActivityTypes.ConversationUpdate && (activity.membersRemoved ?? []).some((m) => m.id === botId));
     try {
-      if (removed) await this.subscribers.forget(caller);
-      else if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke || activity.type === ActivityTypes.InstallationUpdate || activity.type === ActivityTypes.ConversationUpdate) {
-        await this.subscribers.remember(caller, activity);
+      if (removed) {
+        await this.subscribers.forget(caller);
+        await this.noticeChat.delete(context);
+        return;
       }
+      const counts = [ActivityTypes.Message, ActivityTypes.Invoke, ActivityTypes.InstallationUpdate, ActivityTypes.ConversationUpdate].includes(activity.type as ActivityTypes);
+      const reference = counts ? NoticeSubscribers.referenceOf(activity) : undefined;
+      if (!reference) return;
+      const recorded = JSON.stringify(reference);
+      if ((await this.noticeChat.get(context)) === recorded) return;
+      await this.subscribers.remember(caller, reference);
+      await this.noticeChat.set(context, recorded);
     } catch (err) {
       this.log.warn({ ...turn, err: errorForLog(err) }, 'could not remember the personal chat for notices');
     }

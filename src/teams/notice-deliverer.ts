@@ -23,6 +23,8 @@ export interface DeliveryOptions {
   readonly pollMs: number;
   /** How long a claim keeps other instances off a notice: longer than the retries of one send. */
   readonly leaseMs: number;
+  /** How long after a change the outbox is looked at: the turn that made it answers first. */
+  readonly wakeDelayMs: number;
   /** Notices claimed at once. */
   readonly batch: number;
   /** Least time between two sends to one conversation (Teams answers 429 beyond about 7 a second). */
@@ -36,6 +38,7 @@ export interface DeliveryOptions {
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   pollMs: 5_000,
   leaseMs: 60_000,
+  wakeDelayMs: 50,
   batch: 50,
   conversationGapMs: 250,
   attempts: 4,
@@ -78,7 +81,12 @@ export class NoticeDeliverer {
     this.wake();
   }
 
-  /** Looks at the outbox now (a change with notices was just applied). */
+  /** A change with notices was just applied: look at the outbox shortly. */
+  changed(): void {
+    setTimeout(() => this.wake(), this.options.wakeDelayMs).unref();
+  }
+
+  /** Looks at the outbox now. */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {

@@ -2,14 +2,18 @@ import { TurnContext, type Activity, type ConversationReference, type Storage } 
 import { adminKey, type Caller } from '../domain/admins';
 import { DEFAULT_NOTICE_PREFERENCES, type NoticePreferences } from '../domain/notices';
 import type { NoticePreferenceStore } from '../app/notice-settings';
+import { LASTING_STATE_PREFIX } from '../directory/stores';
 
-/** One admin's item in the bot state: where to reach them, and what they want to receive. */
-interface SubscriberItem {
-  /** The personal chat with Switchboard (absent until they install it or write in it, and after an uninstall). */
-  reference?: Partial<ConversationReference>;
+/** One admin's notice preferences in the bot state (absent: the defaults). */
+interface PreferencesItem {
   changeNotices?: boolean;
   digest?: boolean;
   eTag?: string;
+}
+
+/** Where to reach one admin: their personal chat with Switchboard. */
+interface ChatItem {
+  reference?: Partial<ConversationReference>;
 }
 
 export interface Subscriber extends NoticePreferences {
@@ -20,24 +24,40 @@ export interface Subscriber extends NoticePreferences {
 const WRITE_ATTEMPTS = 4;
 
 /**
- * Conversation references and notice preferences, one item per admin identity (tenant + object
- * id) in the bot's state storage (the file in embedded mode, Cosmos DB in production). Only
+ * Conversation references and notice preferences, by admin identity (tenant + object id), in the
+ * bot's state storage (the file in embedded mode, Cosmos DB in production): two small items per
+ * admin, so that recording the chat is one blind write and never touches the preferences. Only
  * personal chats are remembered: a bot cannot start a group chat, and a notice about one admin's
  * accounts must not land where others read it.
  */
 export class NoticeSubscribers implements NoticePreferenceStore {
   constructor(private readonly storage: Storage) {}
 
-  static key(caller: Caller): string {
-    return `switchboard/notices/${adminKey(caller)}`;
+  static preferencesKey(caller: Caller): string {
+    return `${LASTING_STATE_PREFIX}s/${adminKey(caller)}`;
+  }
+
+  static chatKey(caller: Caller): string {
+    return `${LASTING_STATE_PREFIX}-chat/${adminKey(caller)}`;
+  }
+
+  /** The personal chat an activity came from, as stored for notices; undefined for any other conversation. */
+  static referenceOf(activity: Partial<Activity>): Partial<ConversationReference> | undefined {
+    if (activity.conversation?.conversationType !== 'personal' || !activity.serviceUrl) return undefined;
+    // Without the message's own id: a notice starts a new message rather than replying to an old one.
+    const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(activity);
+    return reference;
   }
 
   async get(caller: Caller): Promise<Subscriber> {
-    const item = await this.read(caller);
+    const [preferencesKey, chatKey] = [NoticeSubscribers.preferencesKey(caller), NoticeSubscribers.chatKey(caller)];
+    const items = await this.storage.read([preferencesKey, chatKey]);
+    const preferences = (items[preferencesKey] as PreferencesItem | undefined) ?? {};
+    const reference = (items[chatKey] as ChatItem | undefined)?.reference;
     return {
-      changeNotices: item.changeNotices ?? DEFAULT_NOTICE_PREFERENCES.changeNotices,
-      digest: item.digest ?? DEFAULT_NOTICE_PREFERENCES.digest,
-      ...(item.reference ? { reference: item.reference } : {}),
+      changeNotices: preferences.changeNotices ?? DEFAULT_NOTICE_PREFERENCES.changeNotices,
+      digest: preferences.digest ?? DEFAULT_NOTICE_PREFERENCES.digest,
+      ...(reference ? { reference } : {}),
     };
   }
 
@@ -47,47 +67,29 @@ export class NoticeSubscribers implements NoticePreferenceStore {
   }
 
   async setPreferences(caller: Caller, preferences: NoticePreferences): Promise<void> {
-    await this.update(caller, (item) => ({ ...item, changeNotices: preferences.changeNotices, digest: preferences.digest }));
-    await flushIfFileBacked(this.storage);
-  }
-
-  /**
-   * Remembers the personal chat an activity came from (written only when it differs from what is
-   * stored, so an ordinary message costs one read). Anything but a personal chat is ignored.
-   */
-  async remember(caller: Caller, activity: Partial<Activity>): Promise<void> {
-    if (activity.conversation?.conversationType !== 'personal' || !activity.serviceUrl) return;
-    // Without the message's own id: a notice starts a new message rather than replying to an old one.
-    const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(activity);
-    const stored = (await this.read(caller)).reference;
-    if (stored && JSON.stringify(stored) === JSON.stringify(reference)) return;
-    await this.update(caller, (item) => ({ ...item, reference }));
-  }
-
-  /** The app was uninstalled: nothing more is sent (the preferences stay for a reinstall). */
-  async forget(caller: Caller): Promise<void> {
-    await this.update(caller, ({ reference: _gone, ...item }) => item);
-    await flushIfFileBacked(this.storage);
-  }
-
-  private async read(caller: Caller): Promise<SubscriberItem> {
-    const key = NoticeSubscribers.key(caller);
-    return ((await this.storage.read([key]))[key] as SubscriberItem | undefined) ?? {};
-  }
-
-  private async update(caller: Caller, change: (item: SubscriberItem) => SubscriberItem): Promise<void> {
-    const key = NoticeSubscribers.key(caller);
+    const key = NoticeSubscribers.preferencesKey(caller);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(caller);
-      // A new item is written with '*': two first writes at once both land, the last one wins.
-      const next = { ...change(current), eTag: current.eTag ?? '*' };
+      const current = ((await this.storage.read([key]))[key] as PreferencesItem | undefined) ?? {};
       try {
-        await this.storage.write({ [key]: next });
-        return;
+        // A first write uses '*': two at once both land, the last one wins.
+        await this.storage.write({ [key]: { changeNotices: preferences.changeNotices, digest: preferences.digest, eTag: current.eTag ?? '*' } });
+        break;
       } catch (error) {
         if (attempt >= WRITE_ATTEMPTS || !/eTag|412/i.test(String((error as Error)?.message ?? error))) throw error;
       }
     }
+    await flushIfFileBacked(this.storage);
+  }
+
+  /** Records the admin's personal chat (one blind write: the caller knows it changed). */
+  async remember(caller: Caller, reference: Partial<ConversationReference>): Promise<void> {
+    await this.storage.write({ [NoticeSubscribers.chatKey(caller)]: { reference, eTag: '*' } });
+  }
+
+  /** The app was uninstalled: nothing more is sent (the preferences stay for a reinstall). */
+  async forget(caller: Caller): Promise<void> {
+    await this.storage.delete([NoticeSubscribers.chatKey(caller)]);
+    await flushIfFileBacked(this.storage);
   }
 }
 

@@ -40,6 +40,9 @@ async function startBot(directory: Partial<CosmosDirectoryOptions> = {}): Promis
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: standIn.endpoint, COSMOS_KEY: STAND_IN_KEY, COSMOS_DATABASE: database });
   let cosmos: CosmosDirectory | undefined;
   const server = await startServer(config, {
+    // The notice deliverer works in the background, after the turn: kept out of the count
+    // (its requests are in docs/cosmos.md, "Change notices").
+    delivery: { pollMs: 3_600_000, wakeDelayMs: 3_600_000 },
     decorateDirectory: (opened) => {
       if (opened instanceof CosmosDirectory) cosmos = opened;
       return opened;
@@ -78,10 +81,11 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
     });
     afterAll(() => bot.close());
 
-    it(`costs at most ${BUDGET} requests for an admin's very first turn: state read, account, state write`, async () => {
+    it(`costs at most ${BUDGET + 1} requests for an admin's very first turn: state read, account, state write, and the personal chat recorded for notices`, async () => {
       const first = await turn(counter, 'first turn ever: where am i', () => bot.say(alex, 'where am i'));
       expect(textOf(first.card)).toContain('Account id: northwind');
-      expect(first.cost).toBeLessThanOrEqual(BUDGET);
+      // The chat is written once (usually by the install, before any turn); later turns see it recorded in their own state.
+      expect(first.cost).toBeLessThanOrEqual(BUDGET + 1);
     });
 
     it.each([

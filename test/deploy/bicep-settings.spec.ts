@@ -37,7 +37,7 @@ const APP_CONTAINERS = Object.values(CONTAINER_SPECS).map((c) => ({ id: c.id, pa
 const QUERIES_DIR = path.join(ROOT, 'src/directory/cosmos');
 /** Never queried, and big: each container's index must leave these out (writes cost less). */
 const MUST_EXCLUDE = {
-  accounts: ['/ancestors/*', '/brand/*', '/entry/*'],
+  accounts: ['/ancestors/*', '/brand/*', '/entry/*', '/notices/*'],
   lookups: ['/admin/*', '/roots/*'],
   botState: ['/*'],
 };

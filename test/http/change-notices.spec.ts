@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { BotClient, CARD_MODES, action, actionsOf, click, textOf, type Card, type CardMode } from '../support/bot-client';
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
-import { ADELE, ALEX, DEMO_FILE, ISAIAH, MEGAN, tempDir } from '../support/directories';
+import { ADELE, ALEX, DEMO_FILE, ISAIAH, LYNNE, MEGAN, tempDir } from '../support/directories';
 import { acceptedSends, changeAs, installActivity, waitFor } from '../support/notices';
 
 const alex = { aadObjectId: ALEX };
@@ -98,6 +98,21 @@ describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand
     const { noticeIdFor } = await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 132);
     await waitFor('Megan’s notice', () => acceptedSends(standIn, meganChat.conversationId).length > 0);
     expect(acceptedSends(standIn, meganChat.conversationId).map((c) => c.body.id)).toEqual([noticeIdFor(megan)]);
+  });
+
+  it('never sends to a group chat: an admin who only wrote in one gets nothing until they write in their personal chat', async () => {
+    const lynne = { aadObjectId: LYNNE }; // Subscription Contributor on Hartley & Co Solicitors
+    const group = chatOf(server).inConversation(`19:group-${mode}`, 'groupChat');
+    await group.say(lynne, 'help');
+    await changeAs(alexChat, alex, 'hartley-solicitors', 'C2TU1', 40);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(standIn.calls.filter((c) => c.route === 'send')).toEqual([]);
+
+    const personal = chatOf(server);
+    await personal.say(lynne, 'help');
+    const { noticeIdFor } = await changeAs(alexChat, alex, 'hartley-solicitors', 'C2TU1', 41);
+    await waitFor('Lynne’s notice', () => acceptedSends(standIn, personal.conversationId).length > 0);
+    expect(standIn.calls.filter((c) => c.route === 'send').map((c) => [c.conversationId, c.body.id])).toEqual([[personal.conversationId, noticeIdFor(lynne)]]);
   });
 
   it('sends nothing after an uninstall', async () => {

@@ -227,7 +227,16 @@ export class CosmosDirectory implements Directory {
    * rejects. `pageDeadlineMs` bounds each page of the roster's refresh.
    */
   async refreshNow(pageDeadlineMs = this.refreshEveryMs()): Promise<void> {
-    this.refreshingAdmins ??= this.admins.refresh(pageDeadlineMs, this.stopping.signal).then(
+    this.refreshAdmins(pageDeadlineMs);
+    this.refreshingRoots ??= this.loadRoots().finally(() => {
+      this.refreshingRoots = undefined;
+    });
+    await Promise.all([this.refreshingAdmins, this.refreshingRoots]);
+  }
+
+  /** The roster's refresh, joining one in flight; never rejects. */
+  private refreshAdmins(pageDeadlineMs = this.refreshEveryMs()): Promise<void> {
+    return (this.refreshingAdmins ??= this.admins.refresh(pageDeadlineMs, this.stopping.signal).then(
       () => {
         this.refreshFailing = false;
         this.refreshingAdmins = undefined;
@@ -239,11 +248,7 @@ export class CosmosDirectory implements Directory {
         this.refreshingAdmins = undefined;
         this.rosterProblem(); // warns as soon as the roster is too old, turns or not
       },
-    );
-    this.refreshingRoots ??= this.loadRoots().finally(() => {
-      this.refreshingRoots = undefined;
-    });
-    await Promise.all([this.refreshingAdmins, this.refreshingRoots]);
+    ));
   }
 
   /**
@@ -308,6 +313,10 @@ export class CosmosDirectory implements Directory {
 
   /** From the roster in memory, under the same bound on its age as getAdmin. */
   async adminsOn(accountIds: readonly string[]): Promise<Admin[]> {
+    // Who is told of a change is decided from the whole roster: before its first load that
+    // would be nobody, so wait for it (joining the start-up load), and refuse if it fails.
+    if (this.admins.lastConfirmed === undefined) await this.refreshAdmins(SLOW_PAGE_DEADLINE_MS);
+    if (this.admins.lastConfirmed === undefined) throw new DirectoryUnavailableError(new Error('the admin roster has not been loaded yet'), 'admin roster not loaded');
     const stale = this.rosterProblem();
     if (stale) throw stale;
     return this.admins.withMembershipOn(accountIds);

@@ -40,6 +40,8 @@ export class CosmosStateStorage implements Storage {
     /** Shared with the directory of the same client, so one outage is noticed once. */
     private readonly calls = new CallPolicy(),
     private readonly ttlDays?: number,
+    /** Keys written without a ttl, kept until deleted (what an admin chose must not lapse unseen). */
+    private readonly lasting: (key: string) => boolean = () => false,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -61,7 +63,7 @@ export class CosmosStateStorage implements Storage {
   private async writeOne(key: string, change: Record<string, unknown>): Promise<void> {
     const { eTag, ...value } = change;
     const id = itemIdFor(key);
-    const doc: StateDoc = { id, key, value, ...ttlFields(this.ttlDays) };
+    const doc: StateDoc = { id, key, value, ...(this.lasting(key) ? {} : ttlFields(this.ttlDays)) };
     if (typeof eTag !== 'string' || eTag === '' || eTag === '*') {
       // Last writer wins, as asked: an upsert, safe to repeat.
       await this.calls.retrying((signal) => this.container.items.upsert(doc, { abortSignal: signal }));

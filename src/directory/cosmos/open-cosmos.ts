@@ -1,5 +1,5 @@
 import { endpointHost, isLoopback, TRUST_LOCAL_CERTIFICATE_SETTING, type CosmosSettings } from '../../config';
-import type { Stores } from '../stores';
+import { LASTING_STATE_PREFIX, type Stores } from '../stores';
 import { CosmosStateStorage } from './cosmos-state-storage';
 import { CosmosSetupError, openContainers } from './containers';
 import { createCosmosClient, type CosmosConnectionOverrides } from './cosmos-client';
@@ -66,7 +66,9 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     };
     const directory = new CosmosDirectory(containers, { ...fromSettings, ...options?.directory }, { onClose: () => client.dispose(), log });
     void directory.warmUp();
-    const state = new CosmosStateStorage(containers.state, directory.calls, settings.stateTtlDays);
+    // Notice preferences and personal chats (src/teams/notice-subscribers.ts) outlive the ttl of
+    // positions: a chat recorded once and an "off" chosen once hold until changed.
+    const state = new CosmosStateStorage(containers.state, directory.calls, settings.stateTtlDays, (key) => key.startsWith(LASTING_STATE_PREFIX));
     return {
       directory,
       state,
