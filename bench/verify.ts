@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { AccountRecord, DirectoryDocument } from '../src/domain/directory-document';
-import { compareMatches, foldName, matchKind, type RankedMatch } from '../src/domain/search';
+import { compareMatches, matchOf, searchQuery, type RankedMatch } from '../src/domain/search';
 import { AccountIndex } from '../src/directory/embedded/account-index';
 import { projectPath } from '../src/project-path';
 import { ReferenceAccountIndex } from './reference/account-index';
@@ -20,17 +20,18 @@ import { COSMOS_SIZE, FULL_SIZE, generateDirectory, prng } from './synthetic';
  */
 function referenceSearch(index: ReferenceAccountIndex, query: string, rootIds: readonly string[], limit: number): string[] {
   // The embedded directory's search loop before the optimisation (commit 73806387).
-  const q = foldName(query);
+  const q = searchQuery(query);
   if (!q || rootIds.length === 0) return [];
   const roots = new Set(rootIds);
   const { searchIds, searchNames } = index;
   const matches: RankedMatch<{ id: string; name: string; depth: number }>[] = [];
   for (let i = 0; i < searchNames.length; i++) {
-    const match = matchKind(searchNames[i]!, q);
+    // The reference's names are folded without blanking control characters; the generated names have none.
+    const match = matchOf(searchNames[i]!, q);
     if (match === undefined) continue;
     const id = searchIds[i]!;
     if (!index.isWithin(id, roots)) continue;
-    matches.push({ item: { id, name: index.get(id)!.name, depth: index.depth(id) }, match });
+    matches.push({ item: { id, name: index.get(id)!.name, depth: index.depth(id) }, ...match });
   }
   return matches
     .sort(compareMatches)
@@ -39,7 +40,7 @@ function referenceSearch(index: ReferenceAccountIndex, query: string, rootIds: r
 }
 
 function optimisedSearch(index: AccountIndex, query: string, rootIds: readonly string[], limit: number): string[] {
-  const q = foldName(query);
+  const q = searchQuery(query);
   if (!q || rootIds.length === 0) return [];
   return index.search(q, rootIds, limit);
 }

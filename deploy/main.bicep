@@ -103,10 +103,11 @@ var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'
 
 // Indexing: range indexes on every path (the default) except what no query reads, which only
 // makes writes dearer. Every query is in src/directory/cosmos (docs/cosmos.md, "Queries"):
-// accounts are filtered and ordered by rootId, type, parentId, childKey, folded, searchKey,
-// lineage[], accountId and seq (and search keys by rootId, type and key; who holds an offer by
-// subscriptions[].sku and enabledOffers[]), never by the denormalized ancestor copies, the brand
-// or an audit entry's body; lookups by pk, type and _ts; bot state is only ever point-read.
+// accounts are filtered and ordered by rootId, type, parentId, childKey, searchKey, lineage[],
+// accountId and seq (search keys by rootId, type, lineage[] and key; who holds an offer by
+// subscriptions[].sku and enabledOffers[]), never by the denormalized ancestor copies, a search
+// key's copy of the path, the brand, an audit entry's body or an outbox record's notices and
+// settled lists; lookups by pk, type and _ts; bot state is only ever point-read.
 // Single-field ORDER BY only: no composite indexes.
 var accountsIndexingPolicy = {
   indexingMode: 'consistent'
@@ -131,6 +132,9 @@ var accountsIndexingPolicy = {
     }
     {
       path: '/settled/*'
+    }
+    {
+      path: '/path/*'
     }
     {
       path: '/"_etag"/?'

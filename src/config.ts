@@ -53,6 +53,11 @@ export interface CosmosSettings {
    */
   readonly importCheckMs?: number;
   /**
+   * How long one search may take (COSMOS_SEARCH_DEADLINE_MS). Searches have their own deadline
+   * and fail-fast, so a slow search never fails navigation. Undefined: the directory's default.
+   */
+  readonly searchDeadlineMs?: number;
+  /**
    * Days a conversation's position is kept after its last write (COSMOS_STATE_TTL_DAYS): the
    * per-item ttl of bot state. Undefined (tools that only move data): no ttl is written.
    */
@@ -102,6 +107,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'COSMOS_KEY', description: 'Cosmos DB: account key, for local test servers only; refused in production.', requiredInProduction: false, secret: true },
   { name: 'COSMOS_ROSTER_MAX_AGE_MS', description: 'Cosmos DB: the longest a removed admin or membership may keep access on an instance whose admin roster cannot be refreshed. Beyond it the instance answers turns that need authorization with the "directory unavailable" card, /readyz answers 503 and a warning is logged, until a refresh succeeds. The roster is refreshed at least twice within it.', default: '60000', requiredInProduction: false },
   { name: 'COSMOS_IMPORT_CHECK_MS', description: 'Cosmos DB: how often each instance reads the offer catalogue (one point read) to tell whether an import completed. When one did, it drops its cached account documents, tree data and catalogue at once, so paths, breadcrumbs, counts, listings and search all show the new import within this long.', default: '5000', requiredInProduction: false },
+  { name: 'COSMOS_SEARCH_DEADLINE_MS', description: 'Cosmos DB: how long one search may take before the searcher gets the "directory unavailable" card (at most 4500, the deadline of every other call). Searches have their own deadline and fail-fast period: a slow search never makes navigation, state or changes fail fast.', default: '3000', requiredInProduction: false },
   { name: 'COSMOS_STATE_TTL_DAYS', description: 'Cosmos DB: days a conversation\'s position (bot state) is kept after its last change; then Cosmos DB deletes it and the admin starts again at home. Needs defaultTtl on the botState container (deploy/main.bicep sets it).', default: '90', requiredInProduction: false },
   { name: 'COSMOS_AUDIT_RETENTION_DAYS', description: 'Cosmos DB: days an audit entry of a subscription change is kept; then Cosmos DB deletes it, so a busy tree\'s partition stays far below its 20 GB limit (docs/cosmos.md). Export the directory to keep entries longer. Needs defaultTtl on the accounts container (deploy/main.bicep sets it).', default: '730', requiredInProduction: false },
   { name: 'COSMOS_TRUST_LOCAL_CERTIFICATE', description: 'Cosmos DB: true accepts the self-signed certificate of a local emulator or stand-in, for the Cosmos DB client only (never process-wide); loopback COSMOS_ENDPOINT with COSMOS_KEY only, refused in production (npm run dev:cosmos sets it).', requiredInProduction: false },
@@ -236,10 +242,11 @@ function directorySettings(
     if (key && production) problems.push('COSMOS_KEY is for local test servers only; in production Switchboard authenticates to Cosmos DB with Entra ID (unset COSMOS_KEY)');
     const rosterMaxAgeMs = integer(setting('COSMOS_ROSTER_MAX_AGE_MS'), 'COSMOS_ROSTER_MAX_AGE_MS', 100, 3_600_000, problems);
     const importCheckMs = integer(setting('COSMOS_IMPORT_CHECK_MS'), 'COSMOS_IMPORT_CHECK_MS', 100, 300_000, problems);
+    const searchDeadlineMs = integer(setting('COSMOS_SEARCH_DEADLINE_MS'), 'COSMOS_SEARCH_DEADLINE_MS', 200, 4500, problems);
     const stateTtlDays = integer(setting('COSMOS_STATE_TTL_DAYS'), 'COSMOS_STATE_TTL_DAYS', 1, 3650, problems);
     const auditRetentionDays = integer(setting('COSMOS_AUDIT_RETENTION_DAYS'), 'COSMOS_AUDIT_RETENTION_DAYS', 1, 3650, problems);
     const trustLocalCertificate = trustLocalCertificateSetting(value(TRUST_LOCAL_CERTIFICATE_SETTING), endpoint, key, production, problems);
-    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID'), rosterMaxAgeMs, importCheckMs, stateTtlDays, auditRetentionDays, trustLocalCertificate };
+    return { kind, endpoint, database: setting('COSMOS_DATABASE'), key, managedIdentityClientId: value('AZURE_CLIENT_ID'), rosterMaxAgeMs, importCheckMs, searchDeadlineMs, stateTtlDays, auditRetentionDays, trustLocalCertificate };
   }
   if (kind !== 'embedded') problems.push(`DIRECTORY must be embedded or cosmos (got "${kind}")`);
   if (production && value('COSMOS_KEY')) problems.push('COSMOS_KEY is set but DIRECTORY is not cosmos, and keys are refused in production: unset COSMOS_KEY');

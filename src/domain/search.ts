@@ -1,25 +1,135 @@
 import { foldName } from './fold-name';
-import { compareIds, compareNames } from './name-order';
+import { compareIds, compareSortKeys, nameSortKey, sortKeyOfFolded } from './name-order';
 
 export { foldName };
 
 /**
- * Search ranking: exact name match first, then prefix, then substring; ties broken by depth
- * (shallower first), then name, then id, so results are stable.
+ * Search: a query matches a name at its start or at the start of any later word of it, never in
+ * the middle of a word; that is what lets the Cosmos DB directory answer from an index of word
+ * starts at a bounded cost (docs/cosmos.md, "Search"), and both directories match the same way.
+ * Text is compared in name-order form (name-order.ts: folded, numbers by value), so a number in
+ * a query matches by value and its last digits may be the start of a longer number: "unit 4"
+ * finds "Unit 4", "Unit 42" and "Unit 0042".
+ *
+ * Ranking: exact name first, then prefix, then a later word; ties broken by depth (shallower
+ * first), then the name from the matched word on (for exact and prefix matches, the whole name),
+ * then the name (name order), then id, so results are stable.
  */
 export enum MatchKind {
   Exact = 0,
   Prefix = 1,
-  Substring = 2,
+  WordStart = 2,
 }
 
+const CONTROL = /[\u0000-\u001f]/g;
 
-export function matchKind(foldedName: string, foldedQuery: string): MatchKind | undefined {
-  if (!foldedQuery) return undefined;
-  if (foldedName === foldedQuery) return MatchKind.Exact;
-  if (foldedName.startsWith(foldedQuery)) return MatchKind.Prefix;
-  if (foldedName.includes(foldedQuery)) return MatchKind.Substring;
-  return undefined;
+/** The folded form whose words search finds: control characters blanked too, as name order does. */
+export function searchText(text: string): string {
+  return foldName(text).replace(CONTROL, ' ');
+}
+
+/**
+ * Where a name's words start, at most this many of them (the first always): a query matches at
+ * one of these. Names are at most 200 characters; the bound keeps the index of a name small.
+ */
+export const MAX_WORD_STARTS = 12;
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}'\u2019]/u;
+
+/**
+ * Positions in a searchText where a word starts: 0, and each letter or digit that follows a
+ * character that is neither (a space, a hyphen, a bracket...). "st anne's (dental)" has 0, 3, 11.
+ * Digits are word characters, so a word start never falls inside a number.
+ */
+export function wordStarts(text: string): number[] {
+  const starts: number[] = [];
+  if (!text) return starts;
+  starts.push(0);
+  for (let i = 1; i < text.length && starts.length < MAX_WORD_STARTS; i++) {
+    if (WORD_CHAR.test(text[i]!) && !WORD_CHAR.test(text[i - 1]!)) starts.push(i);
+  }
+  return starts;
+}
+
+/** The most digits a number in `name` has, leading zeros aside (0 when it has none). */
+export function longestNumberIn(name: string): number {
+  let longest = 0;
+  for (const run of searchText(name).match(/[0-9]+/g) ?? []) longest = Math.max(longest, run.replace(/^0+(?=[0-9])/, '').length);
+  return longest;
+}
+
+/** A name as search compares it: from each of its word starts on, in name-order form; the first is the whole name. */
+export function searchForms(name: string): string[] {
+  const text = searchText(name);
+  return wordStarts(text).map((start) => sortKeyOfFolded(text.slice(start)));
+}
+
+/**
+ * The longest number a query's last digits are taken to be the start of: account and phone
+ * numbers fit (E.164 numbers have at most 15 digits).
+ */
+export const MAX_PARTIAL_DIGITS = 15;
+
+export interface SearchQuery {
+  /** The query's searchText. */
+  readonly text: string;
+  /** The whole query in name-order form: a name whose form is this is an exact match. */
+  readonly exact: string;
+  /**
+   * What a form must start with to match. One string, unless the query ends in digits, which
+   * may be the start of a longer number: then one per length that number may have (name order
+   * writes a number's length before its digits).
+   */
+  readonly prefixes: readonly string[];
+}
+
+/**
+ * The query as search compares it, or undefined for a blank one. `longestNumber`: the most
+ * digits a number in the names searched has (leading zeros aside), when known; no prefix is made
+ * for longer numbers than that, which no name holds.
+ */
+export function searchQuery(query: string, longestNumber = MAX_PARTIAL_DIGITS): SearchQuery | undefined {
+  const text = searchText(query);
+  if (!text) return undefined;
+  const exact = sortKeyOfFolded(text);
+  const lastDigits = /[0-9]+$/.exec(text);
+  if (!lastDigits) return { text, exact, prefixes: [exact] };
+  const head = sortKeyOfFolded(text.slice(0, lastDigits.index));
+  const value = lastDigits[0].replace(/^0+(?=[0-9])/, '');
+  const prefixes: string[] = [];
+  const longest = Math.min(longestNumber, MAX_PARTIAL_DIGITS);
+  for (let length = value.length; length <= Math.max(value.length, longest); length++) {
+    const written = String(length);
+    prefixes.push(`${head}${written.length}${written}${value}`);
+  }
+  return { text, exact, prefixes };
+}
+
+export interface Match {
+  readonly match: MatchKind;
+  /** The name (name-order form) from the matched word on: the whole name for exact and prefix matches. */
+  readonly matched: string;
+}
+
+/** How `query` matches a name given by its searchForms; the first word start that matches decides. */
+export function matchForms(forms: readonly string[], query: SearchQuery): Match | undefined {
+  const whole = forms[0];
+  if (whole === undefined) return undefined;
+  if (whole === query.exact) return { match: MatchKind.Exact, matched: whole };
+  const starts = (form: string): boolean => query.prefixes.some((p) => form.startsWith(p));
+  if (starts(whole)) return { match: MatchKind.Prefix, matched: whole };
+  // Of the later word starts that match, the smallest sorts the match (as an index of word starts would).
+  let best: string | undefined;
+  for (const form of forms.slice(1)) if (starts(form) && (best === undefined || form < best)) best = form;
+  return best === undefined ? undefined : { match: MatchKind.WordStart, matched: best };
+}
+
+export function matchOf(name: string, query: SearchQuery | undefined): Match | undefined {
+  return query && matchForms(searchForms(name), query);
+}
+
+export function matchKind(name: string, query: string): MatchKind | undefined {
+  return matchOf(name, searchQuery(query))?.match;
 }
 
 export interface SearchCandidate {
@@ -28,27 +138,28 @@ export interface SearchCandidate {
   readonly depth: number;
 }
 
-export interface RankedMatch<T extends SearchCandidate> {
+export interface RankedMatch<T extends SearchCandidate> extends Match {
   readonly item: T;
-  readonly match: MatchKind;
 }
 
 export function compareMatches<T extends SearchCandidate>(a: RankedMatch<T>, b: RankedMatch<T>): number {
   return (
     a.match - b.match ||
     a.item.depth - b.item.depth ||
-    compareNames(a.item.name, b.item.name) ||
+    compareSortKeys(a.matched, b.matched) ||
+    compareSortKeys(nameSortKey(a.item.name), nameSortKey(b.item.name)) ||
     compareIds(a.item.id, b.item.id)
   );
 }
 
 /** Rank every candidate that matches `query`; non-matches are dropped. */
 export function rankMatches<T extends SearchCandidate>(query: string, candidates: Iterable<T>): RankedMatch<T>[] {
-  const q = foldName(query);
+  const q = searchQuery(query);
+  if (!q) return [];
   const ranked: RankedMatch<T>[] = [];
   for (const item of candidates) {
-    const match = matchKind(foldName(item.name), q);
-    if (match !== undefined) ranked.push({ item, match });
+    const found = matchOf(item.name, q);
+    if (found !== undefined) ranked.push({ item, ...found });
   }
   return ranked.sort(compareMatches);
 }

@@ -31,6 +31,6 @@ describeDirectoryContract('Cosmos DB', () => ({
     return again;
   },
   // The stand-in scans every item of a container per query: a smaller partner keeps this fast.
-  wideWidth: 1200,
+  wideWidth: 500,
   widePageSize: 100,
 }));

@@ -1,3 +1,4 @@
+import { buildDocuments } from '../../src/directory/cosmos/build-documents';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +26,9 @@ jest.setTimeout(90_000);
 
 const synthetic = generateDirectory({ accounts: 2000, maxDepth: 6, wideChildren: 150, admins: 60, partners: 4, benchAdmins: 5, seed: 20261202 });
 const FILE = writeSynthetic(synthetic, tempDir());
-/** Accounts, their locators and the admins: what a first import writes. */
-const DOCUMENTS = 2 * synthetic.doc.accounts.length + synthetic.doc.admins.length;
+const built = buildDocuments(synthetic.doc);
+/** Accounts, their search keys and locators, and the admins: what a first import writes. */
+const DOCUMENTS = 2 * synthetic.doc.accounts.length + built.searchKeys.length + synthetic.doc.admins.length;
 
 let databases = 0;
 const WRITES = / docs (batch|upsert|create|replace|delete|patch) /;
@@ -157,12 +159,14 @@ it('writes only what a changed file changes, and puts back what was changed sinc
 
   const run = await cli(['import', changedFile], database);
   expect(run).toMatchObject({ code: 0, err: [] });
-  // One account and its locator deleted, one admin marked removed; rewritten: the renamed account,
-  // the one changed since, and the removed account's tree (its counts changed); nothing else.
-  expect(run.out.join('\n')).toMatch(/Import complete: [\d,]+ documents written, 2 removed, 1 marked removed/);
+  // One account, its search keys and its locator deleted, one admin marked removed; rewritten: the
+  // renamed account and its search keys, the one changed since, and the removed account's tree
+  // (its counts changed) with the search keys of its accounts; nothing else.
+  const keysOf = (docs: ReturnType<typeof buildDocuments>, ids: ReadonlySet<string>): number => docs.searchKeys.filter((k) => ids.has(k.accountId)).length;
+  expect(run.out.join('\n')).toMatch(new RegExp(`Import complete: [\\d,]+ documents written, ${2 + keysOf(built, new Set([removed.id]))} removed, 1 marked removed`));
   const treeOf = (id: string): string => { let a = doc.accounts.find((x) => x.id === id)!; while (a.parentId) a = doc.accounts.find((x) => x.id === a.parentId)!; return a.id; };
-  const removedTree = doc.accounts.filter((a) => treeOf(a.id) === treeOf(removed.id)).length - 1;
-  expect(written(run)).toBeLessThanOrEqual(removedTree + 2);
+  const removedTree = new Set(changed.accounts.filter((a) => treeOf(a.id) === treeOf(removed.id)).map((a) => a.id));
+  expect(written(run)).toBeLessThanOrEqual(removedTree.size + keysOf(buildDocuments(changed), new Set([...removedTree, renamed.id])) + 2);
   expect(written(run)).toBeGreaterThanOrEqual(2);
 
   const reference = await freshDatabase();

@@ -1,5 +1,5 @@
 import { compareNames } from '../../src/domain/name-order';
-import { foldName, MatchKind, matchKind, rankMatches, type SearchCandidate } from '../../src/domain/search';
+import { foldName, MatchKind, matchKind, matchOf, MAX_WORD_STARTS, rankMatches, searchQuery, searchText, wordStarts, type SearchCandidate } from '../../src/domain/search';
 
 const c = (id: string, name: string, depth = 1): SearchCandidate => ({ id, name, depth });
 const ids = (query: string, candidates: SearchCandidate[]): string[] => rankMatches(query, candidates).map((m) => m.item.id);
@@ -28,10 +28,31 @@ describe('foldName', () => {
 });
 
 describe('matchKind', () => {
-  it('tells exact, prefix and substring matches apart', () => {
+  it('tells exact, prefix and later-word matches apart', () => {
     expect(matchKind('acme dental', 'acme dental')).toBe(MatchKind.Exact);
     expect(matchKind('acme dental', 'acme')).toBe(MatchKind.Prefix);
-    expect(matchKind('acme dental', 'dent')).toBe(MatchKind.Substring);
+    expect(matchKind('acme dental', 'dent')).toBe(MatchKind.WordStart);
+    expect(matchKind('acme dental', 'dental')).toBe(MatchKind.WordStart);
+  });
+
+  it('never matches in the middle of a word', () => {
+    expect(matchKind('acme dental', 'ental')).toBeUndefined();
+    expect(matchKind('acme dental', 'me d')).toBeUndefined();
+    expect(matchKind('dentalcare', 'care')).toBeUndefined();
+  });
+
+  it('matches a word after punctuation, and across words', () => {
+    expect(matchKind('tailspin networks - internal use', 'internal us')).toBe(MatchKind.WordStart);
+    expect(matchKind('acme (dental)', 'dental')).toBe(MatchKind.WordStart);
+    expect(matchKind('north-west voice', 'west voice')).toBe(MatchKind.WordStart);
+    expect(matchKind("st anne's primary", "anne's")).toBe(MatchKind.WordStart);
+    // An apostrophe is part of its word: "s primary" is not a word.
+    expect(matchKind("st anne's primary", 's primary')).toBeUndefined();
+  });
+
+  it('remembers the name from the matched word on, the smallest when several words match', () => {
+    expect(matchOf('acme dental', searchQuery('acme'))).toEqual({ match: MatchKind.Prefix, matched: 'acme dental' });
+    expect(matchOf('x print zeta print', searchQuery('print'))).toEqual({ match: MatchKind.WordStart, matched: 'print' });
   });
 
   it('is undefined for no match and for an empty query', () => {
@@ -40,9 +61,49 @@ describe('matchKind', () => {
     expect(matchKind('acme', 'acme dental')).toBeUndefined();
   });
 
-  it('ranks exact before prefix before substring', () => {
+  it('ranks exact before prefix before a later word', () => {
     expect(MatchKind.Exact).toBeLessThan(MatchKind.Prefix);
-    expect(MatchKind.Prefix).toBeLessThan(MatchKind.Substring);
+    expect(MatchKind.Prefix).toBeLessThan(MatchKind.WordStart);
+  });
+});
+
+describe('wordStarts', () => {
+  it('starts words at the beginning and at each letter or digit after a space or punctuation', () => {
+    expect(wordStarts("st anne's (dental) 2nd")).toEqual([0, 3, 11, 19]);
+    expect(wordStarts('')).toEqual([]);
+    expect(wordStarts('(x)')).toEqual([0, 1]);
+  });
+
+  it('keeps at most MAX_WORD_STARTS of them, the first ones', () => {
+    const name = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    expect(wordStarts(name)).toHaveLength(MAX_WORD_STARTS);
+    expect(matchKind(name, `w${MAX_WORD_STARTS - 1}`)).toBe(MatchKind.WordStart);
+    expect(matchKind(name, `w${MAX_WORD_STARTS}`)).toBeUndefined();
+  });
+});
+
+describe('numbers in a query', () => {
+  it('match by value, the last one as the start of a longer number', () => {
+    expect(matchKind('Unit 4', 'unit 4')).toBe(MatchKind.Exact);
+    expect(matchKind('Unit 0004', 'unit 4')).toBe(MatchKind.Exact);
+    expect(matchKind('Unit 42', 'unit 4')).toBe(MatchKind.Prefix);
+    expect(matchKind('Unit 4211 North', 'unit 42')).toBe(MatchKind.Prefix);
+    expect(matchKind('Acme 14', 'acme 4')).toBeUndefined();
+    expect(matchKind('Acme 457 Ltd', 'acme 45 ltd')).toBeUndefined();
+    expect(matchKind('Acme 457 Ltd', '457 l')).toBe(MatchKind.WordStart);
+    expect(matchKind('Customer 01234 with a name', '01234')).toBe(MatchKind.WordStart);
+  });
+
+  it('rank in name order: numbers by value', () => {
+    expect(ids('acme ltd', [c('a', 'Acme Ltd 4211'), c('b', 'Acme Ltd 457'), c('c', 'Acme Ltd 46')])).toEqual(['c', 'b', 'a']);
+    expect(ids('4', [c('a', 'Unit 4211'), c('b', 'Unit 457'), c('c', 'Unit 46'), c('d', 'Unit 4')])).toEqual(['d', 'c', 'b', 'a']);
+  });
+});
+
+describe('searchText', () => {
+  it('folds like foldName and blanks control characters', () => {
+    expect(searchText('  Café\u0001Crème ')).toBe('cafe creme');
+    expect(searchText('A\u0000B')).toBe('a b');
   });
 });
 
@@ -54,7 +115,7 @@ describe('rankMatches', () => {
     expect(ids('crEme', candidates)).toEqual(['1']);
   });
 
-  it('ranks exact, then prefix, then substring, whatever the depth', () => {
+  it('ranks exact, then prefix, then a later word, whatever the depth', () => {
     const candidates = [
       c('sub', 'The Acme Group', 1),
       c('prefix', 'Acme Dental', 5),
@@ -62,7 +123,7 @@ describe('rankMatches', () => {
     ];
     const ranked = rankMatches('acme', candidates);
     expect(ranked.map((m) => m.item.id)).toEqual(['exact', 'prefix', 'sub']);
-    expect(ranked.map((m) => m.match)).toEqual([MatchKind.Exact, MatchKind.Prefix, MatchKind.Substring]);
+    expect(ranked.map((m) => m.match)).toEqual([MatchKind.Exact, MatchKind.Prefix, MatchKind.WordStart]);
   });
 
   it('breaks ties by depth, shallower first', () => {
@@ -75,6 +136,10 @@ describe('rankMatches', () => {
 
   it('then by id, so equal names come out in a stable order', () => {
     expect(ids('acme', [c('b', 'Acme Ltd'), c('c', 'acme ltd'), c('a', 'ACME LTD')])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('ranks later-word matches of one depth by the name from the matched word on, then by name', () => {
+    expect(ids('print', [c('a', 'Acme Printing'), c('z', 'Zeta Print'), c('b', 'Beta Print')])).toEqual(['b', 'z', 'a']);
   });
 
   it('drops non-matches', () => {

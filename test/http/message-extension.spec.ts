@@ -1,4 +1,4 @@
-import { ALEX, MEGAN, PATTI } from '../support/directories';
+import { ALEX, MEGAN, PATTI, wideDirectory, writeDirectory } from '../support/directories';
 import { CARD_MODES, BotClient, textOf, type Card } from '../support/bot-client';
 import { parseAndRender } from '../support/adaptive-cards';
 
@@ -45,8 +45,28 @@ describe('message extension', () => {
   });
 
   it('ranks and limits results, and finds nothing outside the caller’s scopes', async () => {
-    const many = await query(alex, 'e');
-    expect(many.attachments.length).toBe(10);
+    // Every name in Alex's scope with a word starting with "c" (a query matches at word starts
+    // only): names starting with it first, then shallower first, then by the name from that word on.
+    const some = await query(alex, 'c');
+    expect(some.attachments.map((a) => a.preview.content.title)).toEqual([
+      'Castlegate Hotels Group',
+      'Cobalt Software Ltd',
+      'Thornbury Medical Centre',
+      'Meridian Chartered Accountants',
+      'Hartley & Co Solicitors LLP',
+      'Fabrikam Comms',
+      'Pemberton Care Homes',
+      'Fabrikam Comms - Internal Use',
+    ]);
+    // Ten at most, however many match.
+    const wide = await BotClient.start({ DIRECTORY_FILE: writeDirectory(wideDirectory(30)) });
+    try {
+      const { status, body } = await wide.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'customer' }] });
+      expect(status).toBe(200);
+      expect((body.composeExtension as { attachments: unknown[] }).attachments).toHaveLength(10);
+    } finally {
+      await wide.close();
+    }
     expect((await query(megan, 'dental')).attachments).toEqual([]);
     expect((await query({ aadObjectId: 'stranger' }, 'dental')).attachments).toEqual([]);
     expect((await query(alex, '')).attachments).toEqual([]);

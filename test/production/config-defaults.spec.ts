@@ -28,6 +28,7 @@ const READERS: Readonly<Record<string, { env?: Record<string, string>; read: (co
   COSMOS_DATABASE: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? c.directory.database : undefined) },
   COSMOS_ROSTER_MAX_AGE_MS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.rosterMaxAgeMs) : undefined) },
   COSMOS_IMPORT_CHECK_MS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.importCheckMs) : undefined) },
+  COSMOS_SEARCH_DEADLINE_MS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.searchDeadlineMs) : undefined) },
   COSMOS_STATE_TTL_DAYS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.stateTtlDays) : undefined) },
   COSMOS_AUDIT_RETENTION_DAYS: { env: COSMOS, read: (c) => (c.directory.kind === 'cosmos' ? String(c.directory.auditRetentionDays) : undefined) },
   BASE_PORTAL_URL: { read: (c) => c.portals.basePortal },

@@ -27,6 +27,9 @@ const STAND_IN_TLS = {
  */
 export const rosterQuery = (request: ProxiedRequest): boolean => request.method === 'POST' && asksForAdmins(request.body);
 
+/** A search's query over the search keys (search-keys.ts). */
+export const searchQuery = (request: ProxiedRequest): boolean => request.method === 'POST' && request.body.includes("c.type = 'searchKey'");
+
 function asksForAdmins(body: string): boolean {
   if (body.includes("c.type = 'admin'")) return true;
   try {
@@ -51,6 +54,7 @@ function asksForAdmins(body: string): boolean {
 export class CosmosFaultProxy {
   private mode: ConnectionMode = 'pass';
   private failing: { readonly matches: (request: ProxiedRequest) => boolean; readonly status: number } | undefined;
+  private delaying: { readonly matches: (request: ProxiedRequest) => boolean; readonly ms: number } | undefined;
   private readonly sockets = new Set<net.Socket>();
   /** How many requests a rule has failed so far. */
   failed = 0;
@@ -90,9 +94,15 @@ export class CosmosFaultProxy {
     this.failing = { matches, status };
   }
 
-  /** Forwards every request again. */
+  /** From now on holds every request `matches` selects for `ms` before forwarding it (a slow query). */
+  delay(matches: (request: ProxiedRequest) => boolean, ms: number): void {
+    this.delaying = { matches, ms };
+  }
+
+  /** Forwards every request again, at once. */
   heal(): void {
     this.failing = undefined;
+    this.delaying = undefined;
   }
 
   async close(): Promise<void> {
@@ -122,15 +132,26 @@ export class CosmosFaultProxy {
         response.end(JSON.stringify({ code: 'ServiceUnavailable', message: 'failed by the fault proxy' }));
         return;
       }
-      const onward = https.request(
-        { host: '127.0.0.1', port: standInPort, method: seen.method, path: seen.path, headers: request.headers, agent: this.upstream },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      onward.on('error', () => response.destroy());
-      onward.end(body);
+      const wait = this.delaying?.matches(seen) ? this.delaying.ms : 0;
+      if (wait > 0) {
+        const timer = setTimeout(() => this.send(seen, body, request.headers, response, standInPort), wait);
+        response.on('close', () => clearTimeout(timer));
+        return;
+      }
+      this.send(seen, body, request.headers, response, standInPort);
     });
+  }
+
+  private send(seen: ProxiedRequest, body: Buffer, headers: IncomingHttpHeaders, response: ServerResponse, standInPort: number): void {
+    if (response.destroyed) return;
+    const onward = https.request(
+      { host: '127.0.0.1', port: standInPort, method: seen.method, path: seen.path, headers, agent: this.upstream },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    onward.on('error', () => response.destroy());
+    onward.end(body);
   }
 }

@@ -18,11 +18,13 @@ import {
   type CatalogDoc,
   type LocatorDoc,
 } from './documents';
-import { foldName } from '../../domain/search';
+import { longestNumberIn } from '../../domain/search';
+import { searchKeysOf, type SearchKeyDoc } from './search-keys';
 
 export interface DirectoryDocuments {
   readonly accounts: readonly AccountDoc[];
   readonly audit: readonly AuditDoc[];
+  readonly searchKeys: readonly SearchKeyDoc[];
   readonly locators: readonly LocatorDoc[];
   readonly admins: readonly AdminDoc[];
   readonly catalog: CatalogDoc;
@@ -62,7 +64,6 @@ export function buildDocuments(doc: DirectoryDocument): DirectoryDocuments {
       subscriptions: account.subscriptions,
       version: account.version,
       depth,
-      folded: foldName(account.name),
       childKey: childKeyOf(account.name, account.id),
       searchKey: searchKeyOf(depth, account.name, account.id),
       lineage: path.map((a) => a.id),
@@ -70,9 +71,31 @@ export function buildDocuments(doc: DirectoryDocument): DirectoryDocuments {
     };
   });
   const rootOf = new Map(accounts.map((a) => [a.id, a.rootId]));
+  const deepest: Record<string, number> = {};
+  const numbers: Record<string, number> = {};
+  for (const a of accounts) {
+    deepest[a.rootId] = Math.max(deepest[a.rootId] ?? 0, a.depth);
+    numbers[a.rootId] = Math.max(numbers[a.rootId] ?? 0, longestNumberIn(a.name));
+  }
+
+  const searchKeys = accounts.flatMap((a) =>
+    searchKeysOf({
+      rootId: a.rootId,
+      accountId: a.id,
+      lineage: a.lineage,
+      name: a.name,
+      kind: a.kind,
+      parentId: a.parentId,
+      childCount: a.childCount,
+      descendantCount: a.descendantCount,
+      depth: a.depth,
+      path: [...a.ancestors, a].map(({ id, name, kind }) => ({ id, name, kind })),
+    }),
+  );
 
   return {
     accounts,
+    searchKeys,
     audit: (doc.audit ?? []).map((entry, ordinal): AuditDoc => ({
       id: auditDocId(entry.accountId, entry.actionId),
       type: 'audit',
@@ -100,6 +123,8 @@ export function buildDocuments(doc: DirectoryDocument): DirectoryDocuments {
       type: 'catalog',
       offers: doc.offers,
       rootIds: accounts.filter((a) => a.parentId === null).map((a) => a.id),
+      depths: deepest,
+      numbers,
     },
   };
 }

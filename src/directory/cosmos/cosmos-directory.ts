@@ -17,7 +17,7 @@ import { isAccountId } from './cosmos-ids';
 import { ancestorAccount, CATALOG_ID, LOCATOR_PARTITION, summaryOf, toAccount, type AccountDoc, type AuditDoc, type CatalogDoc, type LocatorDoc } from './documents';
 import { PartitionSweep, type Stamped } from './partition-sweep';
 import { pointRead, queryPartition } from './point-read';
-import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS } from './resilience';
+import { CallPolicy, DEFAULT_COOL_DOWN_MS, DEFAULT_DEADLINE_MS, DEFAULT_SEARCH_DEADLINE_MS } from './resilience';
 import { CosmosChangeWriter } from './change-writer';
 import { ImportWatch } from './import-watch';
 import { TtlCache } from './ttl-cache';
@@ -27,6 +27,11 @@ export interface CosmosDirectoryOptions {
   readonly deadlineMs: number;
   /** After Cosmos DB was found unreachable, calls fail at once for this long (then one probes). */
   readonly coolDownMs: number;
+  /**
+   * How long one search may take. Searches have a policy of their own (deadline and fail-fast):
+   * a slow search answers its searcher "unavailable" and never puts navigation into fail-fast.
+   */
+  readonly searchDeadlineMs: number;
   /**
    * How often admins and account roots are refreshed from what changed: a role removed by an
    * import stops working after at most this long, and an unknown caller is asked again after it.
@@ -79,6 +84,7 @@ export interface CosmosDirectoryHooks {
 export const DEFAULT_COSMOS_DIRECTORY_OPTIONS: CosmosDirectoryOptions = {
   deadlineMs: DEFAULT_DEADLINE_MS,
   coolDownMs: DEFAULT_COOL_DOWN_MS,
+  searchDeadlineMs: DEFAULT_SEARCH_DEADLINE_MS,
   refreshMs: 30_000,
   importCheckMs: 5_000,
   accountTtlMs: 30_000,
@@ -121,8 +127,17 @@ export class CosmosDirectory implements Directory {
   private readonly imports = new ImportWatch(() => this.forgetTreeData());
   private importChecker: NodeJS.Timeout | undefined;
   private checkingImport: Promise<void> | undefined;
-  /** How this directory calls Cosmos DB; the state storage of the same client shares it. */
+  /**
+   * How this directory calls Cosmos DB, one policy (deadline, fail-fast) per kind of call, so that
+   * trouble with one kind never fails the others fast. Navigation reads (accounts, admins, pages,
+   * the audit trail) share theirs with the state storage of the same client: a turn's state and
+   * account reads are point operations that fail together, and the user should wait once.
+   */
   readonly calls: CallPolicy;
+  /** Searches: queries that may read more than a page, under their own, shorter deadline. */
+  readonly searchCalls: CallPolicy;
+  /** Subscription and offer changes (their fresh reads and the batch) and the outbox of change notices. */
+  readonly writeCalls: CallPolicy;
   private warming: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
   /** The refreshes in flight, each on its own: a long load of the roots never holds up the roster's. */
@@ -163,8 +178,10 @@ export class CosmosDirectory implements Directory {
     );
     this.catalog = new TtlCache(this.options.catalogTtlMs, 1);
     this.calls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
-    this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.calls, this.options.auditRetentionDays);
-    this.outbox = new CosmosOutbox(containers.accounts, this.calls, (accountId, signal) => this.reads.rootOf(accountId, signal), this.now);
+    this.searchCalls = new CallPolicy(this.options.searchDeadlineMs, this.options.coolDownMs);
+    this.writeCalls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
+    this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.writeCalls, this.options.auditRetentionDays);
+    this.outbox = new CosmosOutbox(containers.accounts, this.writeCalls, (accountId, signal) => this.reads.rootOf(accountId, signal), this.now);
   }
 
 
@@ -372,7 +389,7 @@ export class CosmosDirectory implements Directory {
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    const hits = await this.read((signal) => searchAccounts(this.containers, this.reads, query, options, signal));
+    const hits = await this.searchCalls.retrying((signal) => searchAccounts(this.containers, this.reads, (s) => this.catalogDoc(s), query, options, signal));
     if (hits.length === 0 && query.trim() !== '' && options.withinRootIds.length > 0 && options.limit > 0) await this.nothingFound();
     return hits;
   }

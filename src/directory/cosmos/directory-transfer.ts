@@ -84,7 +84,7 @@ export async function exportDirectory(containers: CosmosContainers, progress: Pr
   const accounts: AccountDoc[] = [];
   const audit: AuditDoc[] = [];
   for (const rootId of catalog.rootIds) {
-    const docs = await readPartition<AccountDoc | AuditDoc>(containers.accounts, 'SELECT * FROM c WHERE c.rootId = @root', rootId, [{ name: '@root', value: rootId }], calls, (n) =>
+    const docs = await readPartition<AccountDoc | AuditDoc>(containers.accounts, "SELECT * FROM c WHERE c.rootId = @root AND (c.type = 'account' OR c.type = 'audit')", rootId, [{ name: '@root', value: rootId }], calls, (n) =>
       progress(`  tree ${rootId}: ${count(n)} documents`),
     );
     for (const d of docs) {

@@ -46,11 +46,9 @@ export interface AccountDoc {
   readonly descendantCount: number;
   /** Distance from the tree's root (0 for the root). */
   readonly depth: number;
-  /** foldName(name): matched with CONTAINS/STARTSWITH, since the service has no case-insensitive LIKE. */
-  readonly folded: string;
   /** Orders siblings as the embedded directory does (name sort key, then id) with a single-field ORDER BY. */
   readonly childKey: string;
-  /** Orders search matches of one tier (depth, name sort key, id) with a single-field ORDER BY. */
+  /** Orders accounts nearest first (depth, name sort key, id) with a single-field ORDER BY (who holds an offer). */
   readonly searchKey: string;
   /** Ids from the root down to this account, inclusive: "inside this subtree" is ARRAY_CONTAINS. */
   readonly lineage: readonly string[];
@@ -106,6 +104,10 @@ export interface CatalogDoc {
   readonly offers: readonly Offer[];
   /** Every tree's root, so an export can visit each account partition with a partition-scoped query. */
   readonly rootIds: readonly string[];
+  /** Each tree's deepest depth (root 0): a search asks for every depth of a tree in one query (search-keys.ts). */
+  readonly depths?: Readonly<Record<string, number>>;
+  /** Each tree's longest number in a name (digits, leading zeros aside): how long a number a query's last digits may start. */
+  readonly numbers?: Readonly<Record<string, number>>;
   /**
    * Fingerprint of everything the completed import wrote (every document's content hash): a
    * re-import that finds it equal, and nothing else to write, leaves the catalogue alone.

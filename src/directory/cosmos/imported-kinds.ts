@@ -38,6 +38,7 @@ export function importedKinds(docs: DirectoryDocuments, previous: CatalogDoc | u
   const previousTrees = previous?.rootIds ?? [];
   return [
     { type: 'account', container: 'accounts', label: 'accounts', docs: docs.accounts, obsolete: 'delete', alsoIn: previousTrees, ordered: true },
+    { type: 'searchKey', container: 'accounts', label: 'search keys', docs: docs.searchKeys, obsolete: 'delete', alsoIn: previousTrees },
     { type: 'audit', container: 'accounts', label: 'audit entries', docs: docs.audit, obsolete: 'keep', alsoIn: previousTrees },
     { type: 'locator', container: 'lookups', label: 'account locators', docs: docs.locators, obsolete: 'delete', alsoIn: [LOCATOR_PARTITION] },
     { type: 'admin', container: 'lookups', label: 'admins', docs: docs.admins, obsolete: { retire: (doc) => ({ ...(doc as AdminDoc), removed: true }) }, alsoIn: [ADMIN_PARTITION], ordered: true },

@@ -62,6 +62,7 @@ export async function openCosmosStores(settings: CosmosSettings, options: Cosmos
     const fromSettings: Partial<CosmosDirectoryOptions> = {
       ...(settings.rosterMaxAgeMs === undefined ? {} : { rosterMaxAgeMs: settings.rosterMaxAgeMs }),
       ...(settings.importCheckMs === undefined ? {} : { importCheckMs: settings.importCheckMs }),
+      ...(settings.searchDeadlineMs === undefined ? {} : { searchDeadlineMs: settings.searchDeadlineMs }),
       ...(settings.auditRetentionDays === undefined ? {} : { auditRetentionDays: settings.auditRetentionDays }),
     };
     const directory = new CosmosDirectory(containers, { ...fromSettings, ...options?.directory }, { onClose: () => client.dispose(), log });

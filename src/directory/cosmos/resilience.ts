@@ -7,6 +7,13 @@ import { DirectoryUnavailableError, SwitchboardError } from '../../domain/errors
 export const DEFAULT_DEADLINE_MS = 4500;
 
 /**
+ * How long one search may take: shorter than a navigation call, so that a search the service
+ * is slow to answer gives its searcher the "unavailable" card quickly. Searches have a policy of
+ * their own, so this never fails navigation fast.
+ */
+export const DEFAULT_SEARCH_DEADLINE_MS = 3000;
+
+/**
  * After a call waited in vain for Cosmos DB, calls fail at once for this long instead of each
  * waiting out its own deadline: a turn makes several calls (state, directory), and the user
  * should get the "unavailable" card after one wait, not three. The first call after it probes
@@ -75,7 +82,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
  * How Switchboard calls Cosmos DB: every call under a deadline, unavailability reported as
  * DirectoryUnavailableError (so the user gets the "directory is unavailable" card), answers
  * (404, 409, 412...) passed through, and a short fail-fast period after an outage is seen.
- * One policy is shared by the directory and the state storage of a client.
+ * One policy per kind of call (CosmosDirectory: navigation and state, search, writes), so that
+ * one kind that is slow never fails the others fast.
  */
 export class CallPolicy {
   private failFastUntil = 0;

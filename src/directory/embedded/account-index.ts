@@ -1,7 +1,7 @@
 import type { Account, AccountSummary } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
 import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
-import { foldName, MatchKind, matchKind } from '../../domain/search';
+import { matchOf, searchText, type Match, type SearchQuery } from '../../domain/search';
 
 /**
  * In-memory indexes over the account tree: by id, children by parent (sorted once, by name as
@@ -35,7 +35,6 @@ export class AccountIndex {
   private readonly bitmaps: Uint32Array;
   private readonly bitmapWords: number;
   /** Scratch space for ranking search hits: the match kind of each slot. */
-  private readonly kindScratch: Int8Array;
   /** Slots no root reaches (only in files that failed validation); searched the slow way. */
   private readonly unreached: number[] = [];
 
@@ -63,7 +62,7 @@ export class AccountIndex {
       this.slots.set(record.id, slot);
       this.ids[slot] = record.id;
       // Folded once per account: search compares these, and sorting the keys, never re-folding.
-      const folded = foldName(record.name);
+      const folded = searchText(record.name);
       this.folded[slot] = folded;
       this.sortKeys[slot] = sortKeyOfFolded(folded);
       if (record.parentId !== null) {
@@ -82,7 +81,6 @@ export class AccountIndex {
     }
 
     // Depth-first walk from every root, children in order: depths and walk positions.
-    this.kindScratch = new Int8Array(n);
     this.depths = new Int32Array(n);
     this.sizes = new Int32Array(n);
     this.positions = new Int32Array(n).fill(-1);
@@ -188,15 +186,13 @@ export class AccountIndex {
   }
 
   /**
-   * Ids of the accounts at or below any of `rootIds` whose folded name contains `foldedQuery`,
-   * best first as compareMatches ranks them (exact, prefix, substring; then shallower; then
-   * name sort key; then id), at most `limit` of them.
+   * Ids of the accounts at or below any of `rootIds` whose name matches the query at a word
+   * start, best first as compareMatches ranks them (exact, prefix, later word; then shallower;
+   * then the name from the matched word on; then name sort key; then id), at most `limit` of them.
    */
-  search(foldedQuery: string, rootIds: readonly string[], limit: number): string[] {
-    const q = foldedQuery;
-    if (!q) return [];
+  search(q: SearchQuery, rootIds: readonly string[], limit: number): string[] {
     const hits: number[] = [];
-    const kinds: MatchKind[] = [];
+    const matches: Match[] = [];
     // The walk ranges of the roots, nested and repeated roots merged.
     const ranges: [number, number][] = [];
     for (const id of new Set(rootIds)) {
@@ -206,9 +202,11 @@ export class AccountIndex {
       ranges.push([first, first + this.sizes[slot]!]);
     }
     ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    // The query's signature bits, each once.
+    // The query's signature bits, each once: a match needs all of them. Pairs with a digit are
+    // left out: numbers match by value, so the name's digits may differ ("0042" for "42").
     const bits = new Set<number>();
-    for (let i = 1; i < q.length; i++) bits.add(pairBit(q, i));
+    const text = q.text;
+    for (let i = 1; i < text.length; i++) if (!DIGIT.test(text[i - 1]!) && !DIGIT.test(text[i]!)) bits.add(pairBit(text, i));
     const rows = [...bits].map((b) => b * this.bitmapWords);
     const { bitmaps, walkOrder, folded } = this;
     let coveredTo = 0;
@@ -228,39 +226,39 @@ export class AccountIndex {
           const low = candidates & -candidates;
           candidates ^= low;
           const slot = walkOrder[base + 31 - Math.clz32(low)]!;
-          const name = folded[slot]!;
-          // The first occurrence decides, as in matchKind: at the start it is a prefix (or the whole name).
-          const found = name.indexOf(q);
-          if (found < 0) continue;
+          const found = matchOf(folded[slot]!, q);
+          if (!found) continue;
           hits.push(slot);
-          kinds.push(found > 0 ? MatchKind.Substring : name.length === q.length ? MatchKind.Exact : MatchKind.Prefix);
+          matches.push(found);
         }
       }
     }
     if (this.unreached.length > 0) {
       const roots = new Set(rootIds);
       for (const slot of this.unreached) {
-        const match = matchKind(this.folded[slot]!, q);
-        if (match !== undefined && this.isWithin(this.ids[slot]!, roots)) {
+        const found = matchOf(this.folded[slot]!, q);
+        if (found !== undefined && this.isWithin(this.ids[slot]!, roots)) {
           hits.push(slot);
-          kinds.push(match);
+          matches.push(found);
         }
       }
     }
-    return this.best(hits, kinds, limit).map((slot) => this.ids[slot]!);
+    return this.best(hits, matches, limit).map((slot) => this.ids[slot]!);
   }
 
   /** The first `limit` of `hits` in ranking order (a bounded insertion; a total order, so the same as sort then slice). */
-  private best(hits: readonly number[], kinds: readonly MatchKind[], limit: number): number[] {
+  private best(hits: readonly number[], matches: readonly Match[], limit: number): number[] {
     const { depths } = this;
-    // Each hit's match kind by slot (search is synchronous, so one scratch array serves every call).
-    const kindOf = this.kindScratch;
-    hits.forEach((slot, i) => (kindOf[slot] = kinds[i]!));
+    const matchOfSlot = new Map<number, Match>(hits.map((slot, i) => [slot, matches[i]!]));
     const compare = (a: number, b: number): number => {
-      const byKind = kindOf[a]! - kindOf[b]!;
+      const ma = matchOfSlot.get(a)!;
+      const mb = matchOfSlot.get(b)!;
+      const byKind = ma.match - mb.match;
       if (byKind !== 0) return byKind;
       const byDepth = depths[a]! - depths[b]!;
       if (byDepth !== 0) return byDepth;
+      const byMatched = compareSortKeys(ma.matched, mb.matched);
+      if (byMatched !== 0) return byMatched;
       return this.compareByNameThenId(a, b);
     };
     if (!Number.isInteger(limit) || limit <= 0 || limit >= hits.length) return [...hits].sort(compare).slice(0, limit);
@@ -280,6 +278,8 @@ export class AccountIndex {
     this.byId.set(account.id, account);
   }
 }
+
+const DIGIT = /[0-9]/;
 
 /** Bits in a name's signature: each pair of adjacent characters of the folded name sets one. */
 const SIGNATURE_BITS = 128;

@@ -1,14 +1,14 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { baseLevelOf, type Account, type AccountSummary, type Subscription } from '../../domain/accounts';
+import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
 import { accountRecordOf, enabledOfferIssues, subscriptionListIssues, type DirectoryDocument, type DocumentIssue } from '../../domain/directory-document';
 import type { ChangeNotice } from '../../domain/notices';
-import { droppedOffers, gainedSkus, type OfferHolding } from '../../domain/offer-rules';
+import type { OfferHolding } from '../../domain/offer-rules';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
-import { foldName } from '../../domain/search';
+import { searchQuery } from '../../domain/search';
 import { readDirectoryFile } from '../directory-file';
 import type { ChangeOutcome, Directory, HoldingBounds, NoticeClaim, OfferChange, Page, PageRequest, SearchHit, SearchOptions, SubscriptionChange } from '../port';
 import { AccountIndex } from './account-index';
@@ -44,7 +44,6 @@ interface OffersRecord {
   readonly version: string;
   readonly enabledOffers: readonly string[];
   readonly entry: AuditEntry;
-  readonly notices?: readonly ChangeNotice[];
 }
 
 export const SNAPSHOT_FILE = 'directory.json';
@@ -152,7 +151,7 @@ export class EmbeddedDirectory implements Directory {
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    const q = foldName(query);
+    const q = searchQuery(query);
     if (!q || options.withinRootIds.length === 0) return [];
     return this.index.search(q, options.withinRootIds, options.limit).map((id) => ({
       account: this.index.summary(id)!,
@@ -202,7 +201,6 @@ export class EmbeddedDirectory implements Directory {
         version,
         enabledOffers: change.enabledOffers,
         entry: change.entry,
-        ...(change.notices && change.notices.length > 0 ? { notices: change.notices } : {}),
       })),
     );
   }
@@ -231,9 +229,6 @@ export class EmbeddedDirectory implements Directory {
     // Never store what the next start would refuse to load.
     if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const record = recordFor(String(Number(account.version) + 1));
-    // Checked here, inside the serialised write, on the data as it is now: a purchase and the
-    // offer being turned off above it, confirmed at the same moment, cannot both pass.
-    if (!this.offersStillAllow(account, nextAccount(account, record))) return { status: 'conflict', account };
     if (this.journal) {
       try {
         await this.journal.append(record);
@@ -251,23 +246,13 @@ export class EmbeddedDirectory implements Directory {
     if (this.auditByAction.has(record.entry.actionId)) return;
     const account = this.index.get(record.accountId);
     if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
-    const next = nextAccount(account, record);
+    const next: Account =
+      record.type === 'offers'
+        ? { ...account, enabledOffers: record.enabledOffers, version: record.version }
+        : { ...account, subscriptions: record.subscriptions, version: record.version };
     this.index.replaceAccount(next);
     this.holders.replace(account, next);
     this.remember(record.entry);
-  }
-
-  /**
-   * Whether the offers still allow `before` becoming `after`: every SKU it comes to hold is
-   * enabled on the base level above, and no account below holds an offer it turns off.
-   */
-  private offersStillAllow(before: Account, after: Account): boolean {
-    const gained = gainedSkus(before, after);
-    if (gained.length > 0) {
-      const base = baseLevelOf((this.index.path(before.id) ?? []).slice(0, -1));
-      if (!base || gained.some((sku) => !base.enabledOffers.includes(sku))) return false;
-    }
-    return droppedOffers(before, after).every((sku) => this.holders.holding(before.id, sku, { countUpTo: 1, sample: 0 }).count === 0);
   }
 
   private remember(entry: AuditEntry): void {
@@ -299,14 +284,8 @@ export class EmbeddedDirectory implements Directory {
   }
 }
 
-function nextAccount(account: Account, record: ChangeRecord): Account {
-  return record.type === 'offers'
-    ? { ...account, enabledOffers: record.enabledOffers, version: record.version }
-    : { ...account, subscriptions: record.subscriptions, version: record.version };
-}
-
 function noticesOf(record: ChangeRecord): readonly ChangeNotice[] {
-  return record.notices ?? [];
+  return (record.type === 'subscriptions' ? record.notices : undefined) ?? [];
 }
 
 function isChangeRecord(value: unknown): value is ChangeRecord {
