@@ -46,6 +46,9 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxDelayMs: 8_000,
 };
 
+/** How long shutting down waits for a send in flight. */
+const STOP_GRACE_MS = 2_000;
+
 /** The connector will never take this one (the app was removed, the chat is gone): not retried. */
 const GIVE_UP_STATUSES = new Set([400, 401, 403, 404]);
 
@@ -60,6 +63,8 @@ export class NoticeDeliverer {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Cuts short the waits between retries when the server stops: an unsent notice stays in the outbox. */
+  private readonly stopping = new AbortController();
   private readonly nextSend = new Map<string, number>();
 
   constructor(
@@ -102,11 +107,18 @@ export class NoticeDeliverer {
     });
   }
 
-  /** Stops claiming; a send in flight finishes (or its lease runs out and another instance sends it). */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and cuts short the waits between retries. A send in flight gets a moment to
+   * finish and be settled; one the connector keeps failing stays in the outbox, sent again (with
+   * the same id) at the next start or by another instance once its lease runs out.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private async drain(): Promise<void> {
@@ -171,8 +183,8 @@ export class NoticeDeliverer {
           this.deps.log.warn({ noticeId: id, status }, 'the connector refused a change notice; not sending it again');
           return false;
         }
-        if (attempt >= this.options.attempts) throw err;
-        await sleep(this.delayFor(attempt, err));
+        if (attempt >= this.options.attempts || this.stopped) throw err;
+        await sleep(this.delayFor(attempt, err), this.stopping.signal);
       }
     }
   }
@@ -189,7 +201,7 @@ export class NoticeDeliverer {
     const now = Date.now();
     const at = this.nextSend.get(conversation) ?? 0;
     this.nextSend.set(conversation, Math.max(now, at) + this.options.conversationGapMs);
-    if (at > now) await sleep(at - now);
+    if (at > now) await sleep(at - now, this.stopping.signal);
     if (this.nextSend.size > 10_000) this.nextSend.clear();
   }
 }
@@ -209,4 +221,17 @@ function retryAfterMs(err: unknown): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

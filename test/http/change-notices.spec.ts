@@ -122,6 +122,29 @@ describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand
     expect(acceptedSends(standIn, chats.megan.conversationId)).toEqual([]);
   });
 
+  // How delivery stops and resumes does not depend on the card mode: run once.
+  (mode === 'execute' ? it : it.skip)('stops within seconds while the connector keeps failing, and sends the notice once it is back, after the restart', async () => {
+    standIn.failNext(1000, { status: 503 }, chats.megan.conversationId);
+    const { noticeIdFor } = await changeAs(alexChat, alex, 'ashdown-freight', 'T2TU80', 136);
+    await waitFor('a failed send', () => standIn.calls.some((c) => c.conversationId === chats.megan.conversationId && c.status === 503));
+    const closing = Date.now();
+    await server.close();
+    expect(Date.now() - closing).toBeLessThan(5_000);
+
+    // In this one process the closed server's connector client may still be retrying its last
+    // send (a real process exits): let those run out against the failing connector first.
+    let calls = -1;
+    while (calls !== standIn.calls.length) {
+      calls = standIn.calls.length;
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+    standIn.clearFaults();
+    server = await start(mode, dataDir);
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(acceptedSends(standIn, chats.megan.conversationId).map((c) => c.body.id)).toEqual([noticeIdFor(megan)]);
+  }, 60_000);
+
   it('retries a 429 (honouring Retry-After) and a 503 from the connector and delivers once', async () => {
     for (const fault of [{ status: 429, retryAfterSeconds: 1 }, { status: 503 }] as const) {
       standIn.clearCalls();

@@ -48,6 +48,8 @@ export interface ConnectorStandIn {
   failNext(count: number, fault: ConnectorFault, conversationId?: string): void;
   /** Forgets recorded calls (not the activities). */
   clearCalls(): void;
+  /** Drops the faults still queued: the service is well again. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,9 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
     activity: (conversationId, activityId) => activities.get(key(conversationId, activityId)),
     failNext(count, fault, conversationId) {
       for (let i = 0; i < count; i++) faults.push({ fault, conversationId });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     clearCalls() {
       calls.length = 0;
