@@ -11,7 +11,7 @@ import { matchOf, searchText, type Match, type SearchQuery } from '../../domain/
  *
  * Every account reachable from a root also has a position in a depth-first (pre-order) walk, so
  * that a subtree is one contiguous range of positions; search scans only the ranges of the
- * caller's scope roots. Each folded name also has a 128-bit signature of the character pairs in
+ * caller's scope roots. Each folded name also has a 256-bit signature of the character pairs in
  * it, stored bit-sliced: one bitmap over walk positions per signature bit. A name can only contain
  * the query if it has every bit of the query's signature, so search ANDs a few bitmaps over the
  * scope's ranges and checks the text of only the names left.
@@ -34,7 +34,8 @@ export class AccountIndex {
   /** Bit b of position p's signature is bit (p & 31) of word b * bitmapWords + (p >>> 5). */
   private readonly bitmaps: Uint32Array;
   private readonly bitmapWords: number;
-  /** Scratch space for ranking search hits: the match kind of each slot. */
+  /** How many names have each signature bit: search ANDs the rarest bitmaps first, so most words drop out after one or two. */
+  private readonly bitCounts: Int32Array;
   /** Slots no root reaches (only in files that failed validation); searched the slow way. */
   private readonly unreached: number[] = [];
 
@@ -116,11 +117,17 @@ export class AccountIndex {
 
     this.bitmapWords = (reached + 31) >>> 5;
     this.bitmaps = new Uint32Array(SIGNATURE_BITS * this.bitmapWords);
+    this.bitCounts = new Int32Array(SIGNATURE_BITS);
     for (let p = 0; p < reached; p++) {
       const name = this.folded[this.walkOrder[p]!]!;
       const word = p >>> 5;
       const bit = 1 << (p & 31);
-      for (let i = 1; i < name.length; i++) this.bitmaps[pairBit(name, i) * this.bitmapWords + word]! |= bit;
+      for (let i = 1; i < name.length; i++) {
+        const b = pairBit(name, i);
+        const at = b * this.bitmapWords + word;
+        if ((this.bitmaps[at]! & bit) === 0) this.bitCounts[b]!++;
+        this.bitmaps[at]! |= bit;
+      }
     }
   }
 
@@ -207,7 +214,7 @@ export class AccountIndex {
     const bits = new Set<number>();
     const text = q.text;
     for (let i = 1; i < text.length; i++) if (!DIGIT.test(text[i - 1]!) && !DIGIT.test(text[i]!)) bits.add(pairBit(text, i));
-    const rows = [...bits].map((b) => b * this.bitmapWords);
+    const rows = [...bits].sort((a, b) => this.bitCounts[a]! - this.bitCounts[b]!).map((b) => b * this.bitmapWords);
     const { bitmaps, walkOrder, folded } = this;
     let coveredTo = 0;
     for (const [first, end] of ranges) {
@@ -282,9 +289,9 @@ export class AccountIndex {
 const DIGIT = /[0-9]/;
 
 /** Bits in a name's signature: each pair of adjacent characters of the folded name sets one. */
-const SIGNATURE_BITS = 128;
+const SIGNATURE_BITS = 256;
 
 /** The signature bit of the pair of characters ending at `i`. */
 function pairBit(text: string, i: number): number {
-  return (Math.imul(text.charCodeAt(i - 1) * 65599 + text.charCodeAt(i), 0x9e3779b1) >>> 25) & (SIGNATURE_BITS - 1);
+  return (Math.imul(text.charCodeAt(i - 1) * 65599 + text.charCodeAt(i), 0x9e3779b1) >>> 24) & (SIGNATURE_BITS - 1);
 }
