@@ -30,6 +30,12 @@ const PURPOSE = 'offers';
 
 const CHANGED_BY_SOMEONE_ELSE = 'These offers were changed by someone else since you reviewed them. Nothing was applied. Here are the current values: review again.';
 
+/** How many accounts below may buy an offer turned on; `upTo` when that is only a bound. */
+interface Buyers {
+  readonly count: number;
+  readonly upTo: boolean;
+}
+
 type OffersOutcome = Outcome<OffersView | OfferReviewView | OffersUpdatedView>;
 
 /** The base level being looked at, and the one above it whose offers bound a reseller's. */
@@ -138,7 +144,7 @@ export class OfferChanges {
   private async updatedView(scene: Scene, entry: AuditEntry): Promise<OffersUpdatedView> {
     const bySku = new Map(scene.catalog.map((o) => [o.sku, o]));
     const changes = entry.offerLines ?? [];
-    const below = await this.descendants(scene.here.account.id, changes.some((l) => l.enabled));
+    const below = await this.buyers(scene.here.account.id, changes.some((l) => l.enabled));
     return {
       view: 'offersUpdated',
       account: refOf(scene.here.account),
@@ -150,7 +156,7 @@ export class OfferChanges {
   }
 
   private async reviewView(scene: Scene, position: Position | undefined, plan: OfferPlan, requested: Requested, banner?: string): Promise<Outcome<OfferReviewView>> {
-    const below = await this.descendants(scene.here.account.id, plan.changes.some((c) => c.enabled));
+    const below = await this.buyers(scene.here.account.id, plan.changes.some((c) => c.enabled));
     const accepted = Object.fromEntries(plan.changes.map((c) => [c.sku, c.enabled ? 'on' : 'off']));
     return {
       position: this.stay(scene.here, position),
@@ -168,7 +174,7 @@ export class OfferChanges {
     };
   }
 
-  private changeView(scene: Scene, offer: Offer | undefined, sku: string, enabled: boolean, below: number): OfferChangeView {
+  private changeView(scene: Scene, offer: Offer | undefined, sku: string, enabled: boolean, below: Buyers): OfferChangeView {
     const name = scene.here.account.name;
     return {
       sku,
@@ -176,15 +182,21 @@ export class OfferChanges {
       trial: offer ? isTrial(offer) : false,
       change: enabled ? 'Not enabled → Enabled' : 'Enabled → Not enabled',
       effect: enabled
-        ? `${formatCount(below)} account${below === 1 ? '' : 's'} below ${name} can buy it`
+        ? `${below.upTo ? 'Up to ' : ''}${formatCount(below.count)} account${below.count === 1 ? '' : 's'} below ${name} can buy it`
         : `No account below holds it: new subscriptions of it stop below ${name}`,
     };
   }
 
-  /** How many accounts sit below: asked only when a change turns an offer on (one summary read). */
-  private async descendants(accountId: string, wanted: boolean): Promise<number> {
-    if (!wanted) return 0;
-    return (await this.directory.getSummary(accountId))?.descendantCount ?? 0;
+  /**
+   * Who can buy an offer turned on: the accounts whose nearest base level above is this one,
+   * asked only when a change turns one on. A directory that cannot say (a Cosmos DB import older
+   * than the count) gives every account below, which overstates a tree with resellers in it: "up to".
+   */
+  private async buyers(accountId: string, wanted: boolean): Promise<Buyers> {
+    if (!wanted) return { count: 0, upTo: false };
+    const count = await this.directory.buyerCount(accountId);
+    if (count !== undefined) return { count, upTo: false };
+    return { count: (await this.directory.getSummary(accountId))?.descendantCount ?? 0, upTo: true };
   }
 
   private async plan(scene: Scene, requested: Requested): Promise<OfferPlan> {

@@ -35,6 +35,7 @@ const DIRECTORY_METHODS = [
   'applySubscriptionChange',
   'applyOfferChange',
   'offerHoldings',
+  'buyerCount',
   'findChange',
   'auditTrail',
   'claimNotices',

@@ -45,6 +45,12 @@ export interface Directory {
    * the first `sample` holders, nearest first (depth, then name, then id).
    */
   offerHoldings(baseLevelId: string, skus: readonly string[], bounds: HoldingBounds): Promise<OfferHolding[]>;
+  /**
+   * How many accounts buy from a base level: those whose nearest base level above is it (a
+   * reseller below it included, that reseller's own accounts not), so those that may buy an offer
+   * it turns on. Undefined when the adapter cannot say (a Cosmos DB import made before it kept the count).
+   */
+  buyerCount(baseLevelId: string): Promise<number | undefined>;
   /** The change an action id applied to an account, if it was applied: how a replay is recognised. */
   findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined>;
   /** The newest audit entries of an account, newest first. */

@@ -669,6 +669,15 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
       expect(await holding('ghost', 'C2TU1')).toEqual({ sku: 'C2TU1', count: 0, more: false, first: [] });
     });
 
+    it('counts who buys from a base level: accounts whose nearest base level above is it, a reseller below included, its own accounts not', async () => {
+      expect(await dir.buyerCount('northwind')).toBe(15);
+      expect(await dir.buyerCount('tailspin')).toBe(6);
+      expect(await dir.buyerCount('wingtip-it')).toBe(4);
+      expect(await dir.buyerCount('fabrikam')).toBe(6);
+      expect(await dir.buyerCount('ghost')).toBe(0);
+      expect(await (await reopen(dir)).buyerCount('tailspin')).toBe(6);
+    });
+
     it('stops counting at its bound and says there are more', async () => {
       const bounded = await holding('northwind', 'C2TU1', { countUpTo: 4, sample: 2 });
       expect(bounded).toMatchObject({ count: 4, more: true });

@@ -57,7 +57,8 @@ describe.each(CARD_MODES)('offers on a base level (%s buttons)', (mode) => {
     const review = await reviewWith(bot, alex, offers, { offer_C2TU250: 'true' });
     expect(textOf(review)).toContain('Call2Teams PBX User (250+ volume) (C2TU250)');
     expect(textOf(review)).toContain('Not enabled → Enabled');
-    expect(textOf(review)).toContain('10 accounts below Tailspin Networks can buy it');
+    // Tailspin's internal account, its four customers and Wingtip: Wingtip's own customers buy what Wingtip enables.
+    expect(textOf(review)).toContain('6 accounts below Tailspin Networks can buy it');
     // Nothing applied yet: a customer below cannot buy it.
     await bot.say(megan, 'open ashdown-freight');
     expect(purchasable((await bot.say(megan, 'subscriptions'))[0]!)).not.toContain('C2TU250');
@@ -67,6 +68,9 @@ describe.each(CARD_MODES)('offers on a base level (%s buttons)', (mode) => {
     expect(textOf(done)).toContain('(C2TU250): Not enabled → Enabled');
     expect(textOf(done)).toContain('By Alex Wilber');
     expect(purchasable((await bot.say(megan, 'subscriptions'))[0]!)).toContain('C2TU250');
+    await bot.say(megan, 'open kestrel-print');
+    expect(purchasable((await bot.say(megan, 'subscriptions'))[0]!)).not.toContain('C2TU250');
+    await bot.say(megan, 'open ashdown-freight');
 
     // The typed shortcut, straight to the review: nobody below holds it yet, so it may go.
     const [off] = await bot.say(alex, 'offer c2tu250 off');

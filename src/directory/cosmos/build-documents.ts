@@ -1,3 +1,4 @@
+import { isBaseLevel } from '../../domain/accounts';
 import { adminKey } from '../../domain/admins';
 import type { DirectoryDocument } from '../../domain/directory-document';
 import { AccountIndex } from '../embedded/account-index';
@@ -68,6 +69,7 @@ export function buildDocuments(doc: DirectoryDocument): DirectoryDocuments {
       searchKey: searchKeyOf(depth, account.name, account.id),
       lineage: path.map((a) => a.id),
       ancestors: path.slice(0, -1).map((a) => copyOf(a.id)),
+      ...(isBaseLevel(account) ? { buyerCount: index.buyerCount(account.id) } : {}),
     };
   });
   const rootOf = new Map(accounts.map((a) => [a.id, a.rootId]));

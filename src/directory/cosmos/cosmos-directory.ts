@@ -411,6 +411,12 @@ export class CosmosDirectory implements Directory {
     return this.read((signal) => offerHoldings(this.containers, this.reads, baseLevelId, skus, bounds, signal));
   }
 
+  /** Kept with the base level at import (the tree's shape changes only then): a cached read will do. */
+  async buyerCount(baseLevelId: string): Promise<number | undefined> {
+    const doc = await this.read((signal) => this.reads.doc(baseLevelId, signal));
+    return doc ? doc.buyerCount : 0;
+  }
+
   findChange(accountId: string, actionId: string): Promise<AuditEntry | undefined> {
     return this.changes.find(accountId, actionId);
   }

@@ -44,6 +44,11 @@ export interface AccountDoc {
   readonly version: string;
   readonly childCount: number;
   readonly descendantCount: number;
+  /**
+   * A base level's: how many accounts buy from it (their nearest base level above is it), set at
+   * import like the other counts; absent on other accounts and in documents imported before it was kept.
+   */
+  readonly buyerCount?: number;
   /** Distance from the tree's root (0 for the root). */
   readonly depth: number;
   /** Orders siblings as the embedded directory does (name sort key, then id) with a single-field ORDER BY. */

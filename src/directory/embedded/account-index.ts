@@ -1,4 +1,4 @@
-import type { Account, AccountSummary } from '../../domain/accounts';
+import { isBaseLevel, type Account, type AccountSummary } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
 import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
 import { matchOf, searchText, type Match, type SearchQuery } from '../../domain/search';
@@ -18,6 +18,8 @@ import { matchOf, searchText, type Match, type SearchQuery } from '../../domain/
  */
 export class AccountIndex {
   private readonly byId = new Map<string, Account>();
+  /** Base level id -> how many accounts buy from it; gathered on first use (the tree's shape only changes by loading a file). */
+  private readonly buyers = new Map<string, number>();
   private readonly children = new Map<string, string[]>();
   /** Account id -> slot: its position in the document, which indexes the typed arrays below. */
   private readonly slots = new Map<string, number>();
@@ -155,6 +157,24 @@ export class AccountIndex {
 
   childIds(parentId: string): readonly string[] {
     return this.children.get(parentId) ?? [];
+  }
+
+  /**
+   * How many accounts buy from base level `id`: those whose nearest base level above is it. A
+   * reseller below it counts (it buys from `id`); the accounts below that reseller buy from it instead.
+   */
+  buyerCount(id: string): number {
+    const known = this.buyers.get(id);
+    if (known !== undefined) return known;
+    let count = 0;
+    const below = [...this.childIds(id)];
+    for (let child = below.pop(); child !== undefined; child = below.pop()) {
+      count++;
+      const account = this.byId.get(child);
+      if (account && !isBaseLevel(account)) below.push(...this.childIds(child));
+    }
+    this.buyers.set(id, count);
+    return count;
   }
 
   summary(id: string): AccountSummary | undefined {

@@ -209,6 +209,10 @@ export class EmbeddedDirectory implements Directory {
     return skus.map((sku) => this.holders.holding(baseLevelId, sku, bounds));
   }
 
+  async buyerCount(baseLevelId: string): Promise<number | undefined> {
+    return this.index.get(baseLevelId) ? this.index.buyerCount(baseLevelId) : 0;
+  }
+
   private serialised(write: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
     const result = this.writes.then(write);
     this.writes = result.catch(() => undefined);
