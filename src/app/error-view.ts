@@ -30,7 +30,7 @@ const NEXT_STEPS: Readonly<Record<ErrorCode | 'unknownCommand', NextStep>> = {
   },
   unavailable: {
     title: 'The directory is unavailable',
-    nextStep: 'Try again in a moment. If you were confirming a subscription change, press Update Subscriptions again: it applies at most once.',
+    nextStep: 'Try again in a moment.',
   },
   tenantNotAllowed: {
     title: 'Switchboard is not available here',
@@ -42,9 +42,20 @@ const NEXT_STEPS: Readonly<Record<ErrorCode | 'unknownCommand', NextStep>> = {
   },
 };
 
-export function errorView(error: unknown): ErrorView {
+/** A confirmation the error cut short: pressing its button again applies it at most once. */
+export type Confirming = 'subscriptions' | 'offers';
+
+const PRESS_AGAIN: Readonly<Record<Confirming, string>> = {
+  subscriptions: 'Press Update Subscriptions again: it applies at most once.',
+  offers: 'Press Update offers again: it applies at most once.',
+};
+
+/** `confirming`: the error followed that confirmation, so the hint names its button. */
+export function errorView(error: unknown, confirming?: Confirming): ErrorView {
   if (error instanceof SwitchboardError) {
-    return { view: 'error', code: error.code, message: error.message, ...NEXT_STEPS[error.code] };
+    const step = NEXT_STEPS[error.code];
+    const nextStep = error.code === 'unavailable' && confirming ? `${step.nextStep} ${PRESS_AGAIN[confirming]}` : step.nextStep;
+    return { view: 'error', code: error.code, message: error.message, title: step.title, nextStep };
   }
   return {
     view: 'error',

@@ -1,4 +1,4 @@
-import { errorView, unknownCommandView } from '../app/error-view';
+import { errorView, unknownCommandView, type Confirming } from '../app/error-view';
 import type { View } from '../app/views';
 import type { Caller } from '../domain/admins';
 import { DirectoryUnavailableError, InvalidActionError, NotAnAdminError } from '../domain/errors';
@@ -20,6 +20,12 @@ export interface RouteResult {
 export interface Logger {
   error(details: Record<string, unknown>, message: string): void;
 }
+
+/** The confirmation verbs, whose "unavailable" card says to press the same button again. */
+const CONFIRMING: ReadonlyMap<string, Confirming> = new Map([
+  ['confirm', 'subscriptions'],
+  ['confirmOffers', 'offers'],
+]);
 
 /** Teams gives an invoke about 10 to 15 s; answer well within it even when storage hangs. */
 export const DEFAULT_TURN_BUDGET_MS = 5_000;
@@ -43,7 +49,7 @@ export class ActionRouter {
       const result: HandlerResult = await withinBudget(run, this.turnBudgetMs, request.verb);
       return result;
     } catch (error) {
-      const view = errorView(error);
+      const view = errorView(error, CONFIRMING.get(request.verb));
       if (view.code === 'internal') {
         this.logger.error({ verb: request.verb, err: errorForLog(error, { stack: true }) }, 'action failed');
         return { view, failure: error };

@@ -37,6 +37,7 @@ describe('directory faults', () => {
       expect(Date.now() - started).toBeLessThan(BUDGET_MS + 1_000);
       expect(textOf(card)).toContain('The directory is unavailable');
       expect(textOf(card)).not.toMatch(/ECONNRESET|Request rate|stack|at \w+ \(/);
+      expect(textOf(card)).not.toContain('applies at most once'); // no confirmation was cut short
     }
     // The server itself still answers meanwhile.
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
@@ -47,18 +48,21 @@ describe('directory faults', () => {
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
   });
 
-  it('a confirmation that times out applies at most once when pressed again', async () => {
-    await bot.say(alex, 'open lakeside-vets');
-    const [review] = await bot.say(alex, 'set C2TU1 61');
-    const update = action(review!, 'Update Subscriptions');
+  it.each([
+    ['a subscription', 'lakeside-vets', 'set C2TU1 61', 'Update Subscriptions', 'Subscriptions updated', /→ 61/g, 'Update offers'],
+    ['an offer', 'tailspin', 'offer BRESSEN on', 'Update offers', '✓ Offers updated', /turned on/g, 'Update Subscriptions'],
+  ])('%s confirmation that times out names its own button, and applies at most once when pressed again', async (_kind, accountId, command, button, applied, inHistory, otherButton) => {
+    await bot.say(alex, `open ${accountId}`);
+    const [review] = await bot.say(alex, command);
+    const update = action(review!, button);
     faults.set({ kind: 'slow', delayMs: BUDGET_MS + 300 });
     const slow = await bot.execute(alex, update.verb, update.data);
-    expect(textOf(slow)).toContain('press Update Subscriptions again: it applies at most once');
+    expect(textOf(slow)).toContain('The directory is unavailable');
+    expect(textOf(slow)).toContain(`Press ${button} again: it applies at most once`);
+    expect(textOf(slow)).not.toContain(otherButton);
     faults.set({ kind: 'none' });
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // let the late write land
-    const again = await bot.execute(alex, update.verb, update.data);
-    expect(textOf(again)).toContain('Subscriptions updated');
-    const history = textOf((await bot.say(alex, 'history'))[0]!);
-    expect(history.match(/→ 61/g)).toHaveLength(1);
+    expect(textOf(await bot.execute(alex, update.verb, update.data))).toContain(applied);
+    expect(textOf((await bot.say(alex, 'history'))[0]!).match(inHistory)).toHaveLength(1);
   });
 });
