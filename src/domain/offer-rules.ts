@@ -144,3 +144,25 @@ export function planOfferChange(
     problems,
   };
 }
+
+/** The SKUs an account holds: its subscriptions and, for a reseller, its enabled offers (its accounts may buy them). */
+export function heldSkus(account: Pick<Account, 'kind' | 'parentId' | 'subscriptions' | 'enabledOffers'>): Set<string> {
+  const skus = new Set(account.subscriptions.map((s) => s.sku));
+  if (isBaseLevel(account) && account.parentId !== null) for (const sku of account.enabledOffers) skus.add(sku);
+  return skus;
+}
+
+/**
+ * What a change makes an account hold that it did not: each must still be enabled on the base
+ * level above when the change is written (raising or lowering a held SKU needs nothing of it).
+ */
+export function gainedSkus(before: Parameters<typeof heldSkus>[0], after: Parameters<typeof heldSkus>[0]): string[] {
+  const had = heldSkus(before);
+  return [...heldSkus(after)].filter((sku) => !had.has(sku));
+}
+
+/** Offers a change turns off on a base level: nobody below may hold them when the change is written. */
+export function droppedOffers(before: Pick<Account, 'enabledOffers'>, after: Pick<Account, 'enabledOffers'>): string[] {
+  const kept = new Set(after.enabledOffers);
+  return before.enabledOffers.filter((sku) => !kept.has(sku));
+}

@@ -600,33 +600,78 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
     const offerEntry = (accountId: string, over: Partial<AuditEntry> = {}): AuditEntry =>
       entry(accountId, { lines: [], offerLines: [{ sku: 'C2TUT', enabled: false }], monthlyDifferenceMinor: 0, ...over });
     const TAILSPIN = ['C2TU1', 'T2TU1', 'T2TU80', 'T2TUT', 'C2TPA1'];
+    /** Fabrikam's offers but Trunk2Teams User, the one nobody below it holds. */
+    const FABRIKAM_WITHOUT_T2TU1 = ['C2TU1', 'C2TU250', 'C2TUT', 'C2TPA1'];
     const bounds = { countUpTo: 100, sample: 3 };
     const holding = async (base: string, sku: string, b = bounds) => (await dir.offerHoldings(base, [sku], b))[0]!;
 
     it('applies an offer change with its audit entry and increments the version, for every later read', async () => {
       const e = offerEntry('fabrikam');
-      const outcome = await dir.applyOfferChange({ accountId: 'fabrikam', expectedVersion: '1', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'], entry: e });
-      expect(outcome).toEqual({ status: 'applied', entry: e, account: expect.objectContaining({ id: 'fabrikam', version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'] }) });
-      expect(await dir.getAccount('fabrikam', { fresh: true })).toMatchObject({ version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'], subscriptions: [{ sku: 'BRESSEN', quantity: 1, assigned: 1 }] });
-      expect((await dir.getPath('fabrikam'))?.at(-1)).toMatchObject({ version: '2', enabledOffers: ['C2TU1', 'C2TU250', 'C2TPA1'] });
+      const outcome = await dir.applyOfferChange({ accountId: 'fabrikam', expectedVersion: '1', enabledOffers: FABRIKAM_WITHOUT_T2TU1, entry: e });
+      expect(outcome).toEqual({ status: 'applied', entry: e, account: expect.objectContaining({ id: 'fabrikam', version: '2', enabledOffers: FABRIKAM_WITHOUT_T2TU1 }) });
+      expect(await dir.getAccount('fabrikam', { fresh: true })).toMatchObject({ version: '2', enabledOffers: FABRIKAM_WITHOUT_T2TU1, subscriptions: [{ sku: 'BRESSEN', quantity: 1, assigned: 1 }] });
+      expect((await dir.getPath('fabrikam'))?.at(-1)).toMatchObject({ version: '2', enabledOffers: FABRIKAM_WITHOUT_T2TU1 });
       expect(await dir.findChange('fabrikam', e.actionId)).toEqual(e);
       expect(await dir.auditTrail('fabrikam', 10)).toEqual([e]);
     });
 
     it('replays the same action id, refuses a stale version, and lets one of two simultaneous changes through', async () => {
       const original = offerEntry('tailspin', { actionId: 'offers-1' });
-      await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: TAILSPIN.slice(0, 4), entry: original });
+      await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: [...TAILSPIN, 'C2TU250'], entry: original });
       const replay = await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: [], entry: offerEntry('tailspin', { actionId: 'offers-1' }) });
-      expect(replay).toMatchObject({ status: 'replayed', entry: original, account: { version: '2', enabledOffers: TAILSPIN.slice(0, 4) } });
+      expect(replay).toMatchObject({ status: 'replayed', entry: original, account: { version: '2', enabledOffers: [...TAILSPIN, 'C2TU250'] } });
       const stale = await dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '1', enabledOffers: [], entry: offerEntry('tailspin') });
       expect(stale).toMatchObject({ status: 'conflict', account: { version: '2' } });
       const both = await Promise.all([
-        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: ['C2TU1'], entry: offerEntry('tailspin') }),
-        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: ['T2TU1'], entry: offerEntry('tailspin') }),
+        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: [...TAILSPIN, 'C2TU250', 'C2TUT'], entry: offerEntry('tailspin') }),
+        dir.applyOfferChange({ accountId: 'tailspin', expectedVersion: '2', enabledOffers: [...TAILSPIN, 'C2TU250', 'BRESSEN'], entry: offerEntry('tailspin') }),
       ]);
       expect(both.map((o) => o.status).sort()).toEqual(['applied', 'conflict']);
       expect(await dir.getAccount('tailspin', { fresh: true })).toEqual(both.find((o) => o.status === 'applied')!.account);
       expect(await dir.auditTrail('tailspin', 10)).toHaveLength(2);
+    });
+
+    // A purchase below and the offer turned off above it are different documents: the adapter
+    // checks, when it writes, that the offers still allow the change (docs/cosmos.md).
+    const buyT2TU1 = async (accountId = 'sheldon-wealth') => {
+      const account = (await dir.getAccount(accountId, { fresh: true }))!;
+      return { accountId, expectedVersion: account.version, subscriptions: [...account.subscriptions, { sku: 'T2TU1', quantity: 2, assigned: 0 }], entry: entry(accountId) };
+    };
+    const turnOffT2TU1 = () => ({ accountId: 'fabrikam', expectedVersion: '1', enabledOffers: FABRIKAM_WITHOUT_T2TU1, entry: offerEntry('fabrikam', { offerLines: [{ sku: 'T2TU1', enabled: false }] }) });
+
+    it('answers a purchase reviewed before the offer was turned off above it as a conflict, and buys nothing', async () => {
+      const purchase = await buyT2TU1();
+      expect(await dir.applyOfferChange(turnOffT2TU1())).toMatchObject({ status: 'applied' });
+      expect(await dir.applySubscriptionChange(purchase)).toMatchObject({ status: 'conflict', account: { id: 'sheldon-wealth', version: '1' } });
+      expect((await dir.getAccount('sheldon-wealth', { fresh: true }))?.subscriptions.map((s) => s.sku)).toEqual(['C2TU1']);
+      expect(await dir.auditTrail('sheldon-wealth', 10)).toEqual([]);
+      // What it already holds still changes, and without touching the base level's version.
+      const held = (await dir.getAccount('sheldon-wealth', { fresh: true }))!.subscriptions[0]!;
+      expect(await dir.applySubscriptionChange({ accountId: 'sheldon-wealth', expectedVersion: '1', subscriptions: [{ ...held, quantity: held.quantity + 1 }], entry: entry('sheldon-wealth') })).toMatchObject({ status: 'applied' });
+      expect(await dir.getAccount('fabrikam', { fresh: true })).toMatchObject({ version: '2' });
+    });
+
+    it('answers turning off an offer that was bought below after the review as a conflict, and keeps it on', async () => {
+      expect(await dir.applySubscriptionChange(await buyT2TU1())).toMatchObject({ status: 'applied' });
+      expect(await dir.applyOfferChange(turnOffT2TU1())).toMatchObject({ status: 'conflict', account: { id: 'fabrikam' } });
+      expect(await dir.getAccount('fabrikam', { fresh: true })).toMatchObject({ enabledOffers: ['C2TU1', 'C2TU250', 'T2TU1', 'C2TUT', 'C2TPA1'] });
+      expect(await dir.auditTrail('fabrikam', 10)).toEqual([]);
+      expect(await holding('fabrikam', 'T2TU1')).toMatchObject({ count: 1, first: [{ id: 'sheldon-wealth' }] });
+    });
+
+    it.each([
+      ['the purchase sent first', false],
+      ['the offer change sent first', true],
+    ])('lets only one of a purchase and the offer turned off above it through when both land at once (%s)', async (_title, offerFirst) => {
+      const purchase = dir.applySubscriptionChange.bind(dir, await buyT2TU1());
+      const offer = dir.applyOfferChange.bind(dir, turnOffT2TU1());
+      const [first, second] = offerFirst ? [offer, purchase] : [purchase, offer];
+      const outcomes = await Promise.all([first(), second()]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['applied', 'conflict']);
+      const offered = (await dir.getAccount('fabrikam', { fresh: true }))!.enabledOffers.includes('T2TU1');
+      const bought = (await dir.getAccount('sheldon-wealth', { fresh: true }))!.subscriptions.some((s) => s.sku === 'T2TU1');
+      // Never bought while turned off: either the purchase went through and the offer stayed, or neither holds it.
+      expect({ offered, bought }).toEqual(offered ? { offered: true, bought: true } : { offered: false, bought: false });
     });
 
     it('refuses an offer list the directory file could not hold, and changes nothing', async () => {
@@ -638,11 +683,11 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
 
     it('keeps an offer change, and recognises its replay, across a restart', async () => {
       const e = offerEntry('wingtip-it', { actionId: 'offers-7' });
-      await dir.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: ['T2TU1'], entry: e });
+      await dir.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: ['T2TU1', 'T2TU80', 'T2TUT', 'C2TPA1'], entry: e });
       const again = await reopen(dir);
-      expect(await again.getAccount('wingtip-it')).toMatchObject({ version: '2', enabledOffers: ['T2TU1'] });
+      expect(await again.getAccount('wingtip-it')).toMatchObject({ version: '2', enabledOffers: ['T2TU1', 'T2TU80', 'T2TUT', 'C2TPA1'] });
       expect(await again.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: [], entry: offerEntry('wingtip-it', { actionId: 'offers-7' }) })).toMatchObject({ status: 'replayed', entry: e });
-      expect((await again.offerHoldings('tailspin', ['T2TUT'], bounds))[0]!.first.map((h) => h.id)).toEqual(['cobalt-software', 'dunmore-plumbing']);
+      expect((await again.offerHoldings('tailspin', ['T2TU80'], bounds))[0]!.first.map((h) => h.id)).toEqual(['ashdown-freight', 'wingtip-it']);
     });
 
     it('counts the accounts anywhere below a base level that hold an offer, nearest first, a reseller that enables it included', async () => {
@@ -698,8 +743,10 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
       expect(await holding('tailspin', 'C2TU1')).toMatchObject({ count: 0, first: [] });
       await dir.applySubscriptionChange({ accountId: 'kestrel-print', expectedVersion: '1', subscriptions: [{ sku: 'T2TU1', quantity: 7, assigned: 7 }, { sku: 'C2TPA1', quantity: 2, assigned: 0 }], entry: entry('kestrel-print') });
       expect((await holding('wingtip-it', 'C2TPA1')).first.map((h) => h.id)).toEqual(['kestrel-print', 'st-annes-primary']);
+      await dir.applySubscriptionChange({ accountId: 'dunmore-plumbing', expectedVersion: '1', subscriptions: [], entry: entry('dunmore-plumbing') });
+      expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software', 'wingtip-it']);
       await dir.applyOfferChange({ accountId: 'wingtip-it', expectedVersion: '1', enabledOffers: ['T2TU1', 'C2TPA1'], entry: offerEntry('wingtip-it') });
-      expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software', 'dunmore-plumbing']);
+      expect((await holding('tailspin', 'T2TUT')).first.map((h) => h.id)).toEqual(['cobalt-software']);
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { Account, AccountKind, Subscription } from '../../src/domain/accounts';
 import { isTrial, type Offer } from '../../src/domain/offers';
-import { holderCount, offerSource, offersEnabledOn, parseSwitch, planOfferChange, type OfferHolding } from '../../src/domain/offer-rules';
+import { droppedOffers, gainedSkus, holderCount, offerSource, offersEnabledOn, parseSwitch, planOfferChange, type OfferHolding } from '../../src/domain/offer-rules';
 import { availableOffers, planChange } from '../../src/domain/subscriptions';
 
 const offer = (sku: string, trial = false): Offer => ({ sku, name: `${sku} licence`, monthlyPrice: trial ? 0 : 4, currency: 'GBP', trial });
@@ -121,5 +121,23 @@ describe('a subscription whose offer is no longer available', () => {
   it('can never be raised', () => {
     expect(plan('11').changes).toEqual([]);
     expect(plan('11').problems).toEqual([{ sku: 'T2TU1', message: 'T2TU1 licence (T2TU1) is no longer offered to customer Ltd: its quantity can be lowered or removed, not raised.' }]);
+  });
+});
+
+describe('what a write must find still true of the offers', () => {
+  const c2tu1 = { sku: 'C2TU1', quantity: 5, assigned: 2 };
+  it('a SKU an account comes to hold must still be enabled above; raising or lowering a held one needs nothing', () => {
+    const before = account('customer', 'customer', 'reseller', [], [c2tu1]);
+    expect(gainedSkus(before, { ...before, subscriptions: [{ ...c2tu1, quantity: 9 }] })).toEqual([]);
+    expect(gainedSkus(before, { ...before, subscriptions: [] })).toEqual([]);
+    expect(gainedSkus(before, { ...before, subscriptions: [c2tu1, { sku: 'T2TU1', quantity: 1, assigned: 0 }] })).toEqual(['T2TU1']);
+    // A reseller enabling an offer comes to hold it (its accounts may buy it); a partner's offers are the vendor's.
+    expect(gainedSkus(nested, { ...nested, enabledOffers: ['C2TU1', 'C2TUT'] })).toEqual(['C2TUT']);
+    expect(gainedSkus(partner, { ...partner, enabledOffers: [...partner.enabledOffers, 'BRESSEN'] })).toEqual([]);
+  });
+
+  it('an offer turned off must have nobody below holding it', () => {
+    expect(droppedOffers(reseller, { ...reseller, enabledOffers: ['C2TUT', 'T2TU1'] })).toEqual(['C2TU1']);
+    expect(droppedOffers(reseller, reseller)).toEqual([]);
   });
 });

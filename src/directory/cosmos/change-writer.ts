@@ -1,17 +1,26 @@
 import type { OperationResponse } from '@azure/cosmos';
+import { isBaseLevel } from '../../domain/accounts';
 import type { AuditEntry } from '../../domain/audit';
 import type { ChangeNotice } from '../../domain/notices';
 import { enabledOfferIssues, subscriptionListIssues, type DocumentIssue } from '../../domain/directory-document';
+import { droppedOffers, gainedSkus } from '../../domain/offer-rules';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { ChangeOutcome, OfferChange, SubscriptionChange } from '../port';
 import type { CosmosAccountReads } from './account-reads';
 import type { CosmosContainers } from './containers';
 import { asJson, auditDocId, auditOrderApplied, toAccount, ttlFields, withoutSystemProperties, type AccountDoc, type AuditDoc } from './documents';
 import { outboxDocFor } from './notice-outbox';
+import { offerHoldings } from './offer-holdings';
 import { pointRead } from './point-read';
 import type { CallPolicy } from './resilience';
 
 const ok = (op: OperationResponse | undefined): boolean => op !== undefined && op.statusCode >= 200 && op.statusCode < 300;
+
+/** A base level's document as stored (its import hash kept), to be written back unchanged as a guard. */
+function unchanged(doc: AccountDoc): AccountDoc {
+  const importHash = (doc as AccountDoc & { importHash?: string }).importHash;
+  return { ...withoutSystemProperties(doc), ...(importHash ? { importHash } : {}) };
+}
 
 /** What one change does to its account's document, and what must hold of it first. */
 interface DocChange {
@@ -94,6 +103,8 @@ export class CosmosChangeWriter {
     // Without its ETag the replace below would be unconditional: never write blind.
     if (!doc._etag) throw new DirectoryUnavailableError(new Error(`account ${accountId} was read without an ETag`));
     const next: AccountDoc = { ...change.apply(withoutSystemProperties(doc)), version: String(Number(doc.version) + 1) };
+    const guard = await this.offersGuard(doc, next);
+    if (guard === 'refused') return { status: 'conflict', account: toAccount(doc) };
     const audit: AuditDoc = {
       id: auditDocId(accountId, actionId),
       type: 'audit',
@@ -110,6 +121,8 @@ export class CosmosChangeWriter {
     const response = await this.calls.once((signal) =>
       this.containers.accounts.items.batch(
         [
+          // First: where the batch is not all-or-nothing (the stand-in), a failed guard stops the rest.
+          ...(guard ? [{ operationType: 'Replace' as const, id: guard.id, partitionKey: doc.rootId, ifMatch: guard._etag!, resourceBody: asJson(unchanged(guard)) }] : []),
           { operationType: 'Replace', id: doc.id, partitionKey: doc.rootId, ifMatch: doc._etag, resourceBody: asJson(next) },
           { operationType: 'Create', partitionKey: doc.rootId, resourceBody: asJson(audit) },
           ...(notices.length > 0 ? [{ operationType: 'Create' as const, partitionKey: doc.rootId, resourceBody: asJson(outboxDocFor(doc.rootId, accountId, actionId, notices)) }] : []),
@@ -118,15 +131,42 @@ export class CosmosChangeWriter {
         { abortSignal: signal },
       ),
     );
-    const [replaced, created, outboxed] = response.result ?? [];
-    if (ok(replaced) && ok(created) && (notices.length === 0 || ok(outboxed))) {
+    const results = response.result ?? [];
+    const guarded = guard ? results[0] : undefined;
+    const [replaced, created, outboxed] = guard ? results.slice(1) : results;
+    if ((!guard || ok(guarded)) && ok(replaced) && ok(created) && (notices.length === 0 || ok(outboxed))) {
       const stored: AccountDoc = { ...next, ...(replaced?.eTag ? { _etag: replaced.eTag } : {}) };
       this.reads.remember(stored);
       return { status: 'applied', account: toAccount(stored), entry: change.entry };
     }
-    if (replaced?.statusCode === 412 || created?.statusCode === 409) return this.settle(accountId, actionId);
+    if (guarded?.statusCode === 412 || replaced?.statusCode === 412 || created?.statusCode === 409) return this.settle(accountId, actionId);
     const statuses = (response.result ?? []).map((op) => op.statusCode).join(', ');
     throw new DirectoryUnavailableError(new Error(`the ${change.kind} batch failed with ${response.code ?? '?'} (${statuses})`));
+  }
+
+  /**
+   * What the offers require of `before` becoming `after`, checked now, after the account was
+   * read: every SKU it comes to hold is still enabled on the base level above, and nobody below
+   * holds an offer it turns off. A change that comes to hold a SKU also rewrites that base level's
+   * document unchanged with ifMatch on the ETag read here (returned, for the batch); an offer change
+   * replaces its own base level's document with ifMatch anyway. So of a purchase and the offer
+   * turned off above it, whichever commits second fails with 412 (docs/cosmos.md). Raising or
+   * lowering a SKU already held needs neither, so subscription changes under a base level do not
+   * queue behind each other.
+   */
+  private async offersGuard(before: AccountDoc, after: AccountDoc): Promise<AccountDoc | undefined | 'refused'> {
+    const dropped = droppedOffers(before, after);
+    if (dropped.length > 0) {
+      const held = await this.calls.retrying((signal) => offerHoldings(this.containers, this.reads, before.id, dropped, { countUpTo: 1, sample: 0 }, signal));
+      if (held.some((h) => h.count > 0)) return 'refused';
+    }
+    const gained = gainedSkus(before, after);
+    if (gained.length === 0) return undefined;
+    const baseId = [...before.ancestors].reverse().find(isBaseLevel)?.id;
+    const base = baseId === undefined ? undefined : await this.calls.retrying((signal) => this.reads.doc(baseId, signal, true));
+    if (!base || gained.some((sku) => !base.enabledOffers.includes(sku))) return 'refused';
+    if (!base._etag) throw new DirectoryUnavailableError(new Error(`account ${base.id} was read without an ETag`));
+    return base;
   }
 
   /** Someone changed the account first: perhaps this very action, from a double click. */

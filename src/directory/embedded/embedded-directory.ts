@@ -1,11 +1,11 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Account, AccountSummary, Subscription } from '../../domain/accounts';
+import { baseLevelOf, type Account, type AccountSummary, type Subscription } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
 import { accountRecordOf, enabledOfferIssues, subscriptionListIssues, type DirectoryDocument, type DocumentIssue } from '../../domain/directory-document';
 import type { ChangeNotice } from '../../domain/notices';
-import type { OfferHolding } from '../../domain/offer-rules';
+import { droppedOffers, gainedSkus, type OfferHolding } from '../../domain/offer-rules';
 import { AccountNotFoundError, DirectoryUnavailableError, InvalidActionError } from '../../domain/errors';
 import type { Offer } from '../../domain/offers';
 import { searchQuery } from '../../domain/search';
@@ -233,6 +233,9 @@ export class EmbeddedDirectory implements Directory {
     // Never store what the next start would refuse to load.
     if (problems.length > 0) throw new InvalidActionError(`That change is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     const record = recordFor(String(Number(account.version) + 1));
+    // Checked here, inside the serialised write, on the data as it is now: a purchase and the
+    // offer being turned off above it, confirmed at the same moment, cannot both pass.
+    if (!this.offersStillAllow(account, nextAccount(account, record))) return { status: 'conflict', account };
     if (this.journal) {
       try {
         await this.journal.append(record);
@@ -250,13 +253,23 @@ export class EmbeddedDirectory implements Directory {
     if (this.auditByAction.has(record.entry.actionId)) return;
     const account = this.index.get(record.accountId);
     if (!account) throw new Error(`The journal refers to unknown account ${record.accountId}`);
-    const next: Account =
-      record.type === 'offers'
-        ? { ...account, enabledOffers: record.enabledOffers, version: record.version }
-        : { ...account, subscriptions: record.subscriptions, version: record.version };
+    const next = nextAccount(account, record);
     this.index.replaceAccount(next);
     this.holders.replace(account, next);
     this.remember(record.entry);
+  }
+
+  /**
+   * Whether the offers still allow `before` becoming `after`: every SKU it comes to hold is
+   * enabled on the base level above, and no account below holds an offer it turns off.
+   */
+  private offersStillAllow(before: Account, after: Account): boolean {
+    const gained = gainedSkus(before, after);
+    if (gained.length > 0) {
+      const base = baseLevelOf((this.index.path(before.id) ?? []).slice(0, -1));
+      if (!base || gained.some((sku) => !base.enabledOffers.includes(sku))) return false;
+    }
+    return droppedOffers(before, after).every((sku) => this.holders.holding(before.id, sku, { countUpTo: 1, sample: 0 }).count === 0);
   }
 
   private remember(entry: AuditEntry): void {
@@ -286,6 +299,12 @@ export class EmbeddedDirectory implements Directory {
     await this.journal?.close();
     await this.outbox.close();
   }
+}
+
+function nextAccount(account: Account, record: ChangeRecord): Account {
+  return record.type === 'offers'
+    ? { ...account, enabledOffers: record.enabledOffers, version: record.version }
+    : { ...account, subscriptions: record.subscriptions, version: record.version };
 }
 
 function noticesOf(record: ChangeRecord): readonly ChangeNotice[] {

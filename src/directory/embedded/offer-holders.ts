@@ -1,5 +1,5 @@
 import { isBaseLevel, type Account } from '../../domain/accounts';
-import type { HolderRef, OfferHolding } from '../../domain/offer-rules';
+import { heldSkus as heldBy, type HolderRef, type OfferHolding } from '../../domain/offer-rules';
 import { nameSortKey } from '../../domain/name-order';
 import type { HoldingBounds } from '../port';
 import type { AccountIndex } from './account-index';
@@ -95,11 +95,4 @@ function holdersOf(bySku: Map<string, Set<string>>, sku: string): Set<string> {
   let ids = bySku.get(sku);
   if (!ids) bySku.set(sku, (ids = new Set()));
   return ids;
-}
-
-/** The SKUs an account holds: its subscriptions, and a reseller's enabled offers. */
-function heldBy(account: Account): Set<string> {
-  const skus = new Set(account.subscriptions.map((s) => s.sku));
-  if (isBaseLevel(account) && account.parentId !== null) for (const sku of account.enabledOffers) skus.add(sku);
-  return skus;
 }
