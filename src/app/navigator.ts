@@ -227,10 +227,9 @@ export class Navigator {
     if (text.length > MAX_REFERENCE) throw new InvalidActionError(`Search text is limited to ${MAX_REFERENCE} characters.`);
     const here = await this.access.here(caller, position);
     const [hits, visited] = await Promise.all([this.searchFor(here.admin, text, this.options.searchLimit + 1), this.recentPaths(here.admin, recents)]);
-    const folded = foldName(text);
     const recent = await Promise.all(
       visited
-        .filter((path) => matchKind(foldName(path[path.length - 1]!.name), folded) !== undefined)
+        .filter((path) => matchKind(path[path.length - 1]!.name, text) !== undefined)
         .slice(0, RECENT_LIMIT)
         .map(async (path): Promise<SearchHit | undefined> => {
           const summary = await this.directory.getSummary(path[path.length - 1]!.id);

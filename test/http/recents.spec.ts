@@ -59,6 +59,10 @@ describe.each(CARD_MODES)('recently visited accounts (%s buttons)', (mode) => {
       // Then the other matches in their usual order, each once.
       expect(opens(found!).slice(5)).toEqual(['a1', 'a4', 'a7', 'a8', 'a9']);
 
+      // A recent account comes first only when search itself would find it (at a word start).
+      const [inside] = await first.say(alex, 'find cme');
+      expect(textOf(inside!)).not.toContain('Recently visited');
+
       // Kept per admin: Megan, in the same conversation, has visited nothing.
       const [hers] = await first.say(megan, 'switch');
       expect(opens(hers!)).toEqual([]);
