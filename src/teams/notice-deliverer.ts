@@ -80,10 +80,10 @@ export class NoticeDeliverer {
     private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
   ) {}
 
+  /** The first look is one poll after the start: the start-up's own loads (the admin roster) go first. */
   start(): void {
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
-    this.wake();
   }
 
   /** A change with notices was just applied: look at the outbox shortly. */

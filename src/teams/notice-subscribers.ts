@@ -81,9 +81,10 @@ export class NoticeSubscribers implements NoticePreferenceStore {
     await flushIfFileBacked(this.storage);
   }
 
-  /** Records the admin's personal chat (one blind write: the caller knows it changed). */
+  /** Records the admin's personal chat (one blind write: the caller knows it changed), durably: it is rare and notices depend on it. */
   async remember(caller: Caller, reference: Partial<ConversationReference>): Promise<void> {
     await this.storage.write({ [NoticeSubscribers.chatKey(caller)]: { reference, eTag: '*' } });
+    await flushIfFileBacked(this.storage);
   }
 
   /** The app was uninstalled: nothing more is sent (the preferences stay for a reinstall). */

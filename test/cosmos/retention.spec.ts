@@ -8,10 +8,13 @@ import { cosmosDirectoryWith, STAND_IN_KEY, useCosmosStandIn } from '../support/
 import { ALEX, DEMO_FILE, TENANT } from '../support/directories';
 import { startLoggedServer } from '../support/logged-server';
 import { entry } from '../contract/directory-contract';
+import { LASTING_STATE_PREFIX } from '../../src/directory/stores';
+import { NoticeSubscribers } from '../../src/teams/notice-subscribers';
 
 /**
  * Nothing Switchboard writes at run time piles up for ever: conversation positions expire
- * COSMOS_STATE_TTL_DAYS after their last change, audit entries COSMOS_AUDIT_RETENTION_DAYS after
+ * COSMOS_STATE_TTL_DAYS after their last change (each admin's notice preferences and personal chat
+ * are kept until changed or deleted), audit entries COSMOS_AUDIT_RETENTION_DAYS after
  * they were applied (each item carries its ttl; the containers honour it). The stand-in keeps
  * the ttl but never expires anything, so what is checked is the ttl written on each item.
  */
@@ -46,7 +49,11 @@ describe('retention of what Switchboard writes at run time', () => {
       const bot = BotClient.attach(logged.server);
       await bot.say(alex, 'where am i'); // the first turn creates the position
       await bot.say(alex, 'open wingtip-it'); // and a move replaces it, against its eTag
-      const items = await itemsOf(editor.state);
+      const all = await itemsOf(editor.state);
+      // The personal chat recorded for notices is kept until deleted (an uninstall), never expired.
+      const lasting = all.filter((i) => String(i.key).startsWith(LASTING_STATE_PREFIX));
+      expect(lasting.map((i) => [i.key, i.ttl])).toEqual([[NoticeSubscribers.chatKey(alex), undefined]]);
+      const items = all.filter((i) => !lasting.includes(i));
       expect(items.length).toBeGreaterThan(0);
       expect(items.map((i) => i.ttl)).toEqual(items.map(() => 7 * DAY));
       expect(JSON.stringify(items.map((i) => i.value))).toContain('wingtip-it');

@@ -61,7 +61,7 @@ describe('a server killed with SIGKILL during a burst of changes that cause noti
       const server = await startChildServer(env);
       try {
         const delivered = () => new Set(acceptedSends(standIn, meganChat).map((c) => c.body.id as string));
-        await waitFor('every acknowledged notice', () => acknowledged.every((id) => delivered().has(id)), 20_000);
+        await waitFor('every acknowledged notice', () => acknowledged.every((id) => delivered().has(id)), 40_000, () => `missing ${acknowledged.filter((id) => !delivered().has(id)).join(', ')}:\n${server.output().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 500)); // anything left would go out now
         const ids = acceptedSends(standIn, meganChat).map((c) => c.body.id as string);
         // Nothing invented: every id delivered belongs to a confirmation that was sent.
@@ -79,5 +79,5 @@ describe('a server killed with SIGKILL during a burst of changes that cause noti
     } finally {
       await standIn.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

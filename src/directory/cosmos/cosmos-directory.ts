@@ -181,7 +181,9 @@ export class CosmosDirectory implements Directory {
     this.searchCalls = new CallPolicy(this.options.searchDeadlineMs, this.options.coolDownMs);
     this.writeCalls = new CallPolicy(this.options.deadlineMs, this.options.coolDownMs);
     this.changes = new CosmosChangeWriter(containers, this.reads, (signal) => this.skus(signal), this.writeCalls, this.options.auditRetentionDays);
-    this.outbox = new CosmosOutbox(containers.accounts, this.writeCalls, (accountId, signal) => this.reads.rootOf(accountId, signal), this.now);
+    // Its own fail-fast: the outbox query scans every partition, and a slow one must never make
+    // turns fail fast (nor a turn's outage stop delivery for longer than its own cool-down).
+    this.outbox = new CosmosOutbox(containers.accounts, new CallPolicy(this.options.deadlineMs, this.options.coolDownMs), (accountId, signal) => this.reads.rootOf(accountId, signal), this.now);
   }
 
 
