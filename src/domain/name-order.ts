@@ -20,17 +20,36 @@ export function nameSortKey(name: string): string {
 /** nameSortKey of an already folded name; the very same string when there is nothing to rewrite. */
 export function sortKeyOfFolded(folded: string): string {
   if (!NEEDS_REWRITE.test(folded)) return folded;
-  return folded.replace(CONTROL, ' ').replace(DIGITS, (run) => {
-    const value = run.replace(LEADING_ZEROS, '');
-    const length = String(value.length);
-    return `${length.length}${length}${value}`;
-  });
+  // One pass by hand: a regular expression per run of digits cost several times as much on a
+  // 100,000-account directory load.
+  let key = '';
+  let i = 0;
+  const n = folded.length;
+  while (i < n) {
+    const c = folded.charCodeAt(i);
+    if (c < 0x20) {
+      key += ' ';
+      i++;
+    } else if (c >= 0x30 && c <= 0x39) {
+      let start = i;
+      while (i < n && isDigit(folded.charCodeAt(i))) i++;
+      // Leading zeros do not count, but a run of zeros is still the number 0.
+      while (start < i - 1 && folded.charCodeAt(start) === 0x30) start++;
+      const length = String(i - start);
+      key += `${length.length}${length}${folded.slice(start, i)}`;
+    } else {
+      let end = i + 1;
+      while (end < n && !needsRewrite(folded.charCodeAt(end))) end++;
+      key += folded.slice(i, end);
+      i = end;
+    }
+  }
+  return key;
 }
 
 const NEEDS_REWRITE = /[0-9\u0000-\u001f]/;
-const CONTROL = /[\u0000-\u001f]/g;
-const DIGITS = /[0-9]+/g;
-const LEADING_ZEROS = /^0+(?=[0-9])/;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const needsRewrite = (c: number): boolean => c < 0x20 || isDigit(c);
 
 /** Compares two sort keys (from nameSortKey) as plain strings, by UTF-16 code unit. */
 export function compareSortKeys(a: string, b: string): number {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareByNameThenId, compareNames, nameSortKey } from '../../src/domain/name-order';
+import { compareByNameThenId, compareNames, nameSortKey, sortKeyOfFolded } from '../../src/domain/name-order';
 
 const sorted = (names: readonly string[]): string[] => [...names].sort(compareNames);
 
@@ -55,5 +55,15 @@ describe('name order', () => {
         if (compareNames(a, b) <= 0 && compareNames(b, c) <= 0) expect(compareNames(a, c)).toBeLessThanOrEqual(0);
       }),
     );
+  });
+
+  it('writes the key the rule describes, for any text (the one-pass loop against its plain statement)', () => {
+    const reference = (folded: string): string =>
+      folded.replace(/[\u0000-\u001f]/g, ' ').replace(/[0-9]+/g, (run) => {
+        const value = run.replace(/^0+(?=[0-9])/, '');
+        return `${String(value.length).length}${value.length}${value}`;
+      });
+    const text = fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.nat().map(String), fc.constantFrom('0', '000', '\u0000', '\u001f', '07')), { maxLength: 6 }).map((p) => p.join(''));
+    fc.assert(fc.property(text, (folded) => expect(sortKeyOfFolded(folded)).toBe(reference(folded))));
   });
 });
