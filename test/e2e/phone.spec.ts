@@ -123,9 +123,12 @@ async function buttonsOf(card: Locator): Promise<{ title: string; whole: boolean
       await found.getByText('Acme Dental Practice').first().waitFor();
       await fits(found, '04-find');
 
+      // A visit elsewhere, so that the picker has a recently visited account to offer.
+      await (await phone.say('open acme-dental')).getByText('Acme Dental Practice (you are here)').waitFor();
       const picker = await phone.say('switch');
       await picker.getByText('You administer 1 account', { exact: false }).waitFor();
-      await fits(picker, '05-switch');
+      await picker.getByText('Recently visited', { exact: true }).waitFor();
+      expect(await fits(picker, '05-switch')).toContain('Northwind Voice');
     });
   }, TEST_MS);
 
