@@ -3,7 +3,7 @@ import { parseAndRender } from '../support/adaptive-cards';
 import { ALEX, DEMO_FILE, ISAIAH, LYNNE, MEGAN, TENANT, wideDirectory, writeDirectory } from '../support/directories';
 import { noticesFor, noticeView } from '../../src/app/change-notices';
 import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
-import { BotClient, action, type Card } from '../support/bot-client';
+import { BotClient, action, actionsOf, rowsOf, textOf, type Card } from '../support/bot-client';
 import { CardRenderer, MAX_CARD_BYTES, TEMPLATE_FILES, cardBytes } from '../../src/teams/card-renderer';
 import { projectPath } from '../../src/project-path';
 
@@ -120,9 +120,7 @@ describe('an account with 5,000 children', () => {
     for (;;) {
       expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
       pages.push(card);
-      for (const a of card.body.filter((b: Card) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet')) {
-        seen.push(a.items[0].columns[0].selectAction.data.accountId);
-      }
+      seen.push(...rowsOf(card).map((r) => r.accountId));
       const next = card.actions.find((a: Card) => a.title === 'Next ▶');
       if (!next) break;
       card = await bot.execute(alex, next.verb, next.data);
@@ -138,5 +136,19 @@ describe('an account with 5,000 children', () => {
     const previous = card.actions.find((a: Card) => a.title === '◀ Previous');
     const back = await bot.execute(alex, previous.verb, previous.data);
     expect(JSON.stringify(back)).toContain('page 250 of 251');
+  });
+
+  it('shows each child as one tap target that opens it, with its name and kind, and a page of 20 long names in under 14 KB', async () => {
+    const page = (await bot.say({ aadObjectId: ALEX }, 'accounts'))[0]!;
+    const rows = (page.body as Card[]).filter((b) => b.type === 'Container' && b.selectAction);
+    expect(rows).toHaveLength(20);
+    for (const row of rows) {
+      const actions = actionsOf(row);
+      expect(actions).toHaveLength(1);
+      expect(actions[0]).toMatchObject({ verb: 'open', title: `Open ${row.items[0].inlines[0].text}` });
+    }
+    expect(rowsOf(page)[1]).toEqual({ name: 'Customer 00000 with a fairly long trading name Ltd', accountId: 'c-0' });
+    expect(textOf(page)).toContain('Customer 00000 with a fairly long trading name Ltd\nCustomer');
+    expect(cardBytes(page)).toBeLessThan(14 * 1024);
   });
 });

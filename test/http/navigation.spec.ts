@@ -1,5 +1,5 @@
 import { ADELE, ALEX, ISAIAH, LYNNE, MEGAN, PATTI, tempDir } from '../support/directories';
-import { CARD_MODES, BotClient, action, actionsOf, buttonOf, click, textOf, verbOf } from '../support/bot-client';
+import { CARD_MODES, BotClient, action, actionsOf, buttonOf, click, textOf, rowsOf, verbOf } from '../support/bot-client';
 
 const alex = { aadObjectId: ALEX };
 const megan = { aadObjectId: MEGAN };
@@ -35,7 +35,7 @@ describe.each(CARD_MODES)('a partner admin finding their way around the tree, ov
   it('lists sub accounts, opens one from the tree, goes up and home, remembering where the admin is', async () => {
     const [start] = await bot.say(alex, 'home');
     const tree = await click(bot, alex, start!, /^Sub accounts/);
-    const names = tree.body.filter((b: any) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet').map((b: any) => b.items[0].columns[0].items[0].inlines[0].text);
+    const names = rowsOf(tree).map((r) => r.name);
     expect(names).toEqual([...names].sort((a: string, b: string) => a.localeCompare(b)));
     expect(names).toContain('Tailspin Networks');
 

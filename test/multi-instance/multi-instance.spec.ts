@@ -1,5 +1,5 @@
 import type { DirectoryDocument } from '../../src/domain/directory-document';
-import { action, click, textOf, type BotClient, type Card, type Person } from '../support/bot-client';
+import { action, click, rowsOf, textOf, type BotClient, type Card, type Person } from '../support/bot-client';
 import { rosterQuery } from '../support/cosmos-fault-proxy';
 import { admin, ALEX, MEGAN, TENANT, wideDirectory } from '../support/directories';
 import { useInstances, type Instance } from './instances';
@@ -37,7 +37,7 @@ const NOT_AN_ADMIN = 'You are not an administrator of any account';
 
 /** The names of the rows of a children page, in order. */
 function rowNames(card: Card): string[] {
-  return card.body.filter((b: Card) => b.type === 'Container' && b.items?.[0]?.type === 'ColumnSet').map((b: Card) => b.items[0].columns[0].items[0].inlines[0].text);
+  return rowsOf(card).map((r) => r.name);
 }
 
 /** The C2TU1 quantity a subscriptions card shows ("Quantity (now 12)"). */

@@ -243,6 +243,13 @@ export function textOf(card: Card): string {
 
 const unescaped = (text: unknown): string => String(text).replace(/\\([\\`*_~[\]<&|#>+=.)-])/g, '$1');
 
+/** The rows of a tree or result list, in order: containers that open an account when tapped, with the name they show. */
+export function rowsOf(card: Card): { name: string; accountId: string }[] {
+  return (card.body as Card[])
+    .filter((b) => b.type === 'Container' && b.selectAction && verbOf(b.selectAction) === 'open')
+    .map((b) => ({ name: b.items[0].inlines[0].text, accountId: b.selectAction.data.accountId }));
+}
+
 /** Every action on the card (card-level, in action sets and selectActions), by title. */
 export function actionsOf(card: Card): Card[] {
   const found: Card[] = [];
