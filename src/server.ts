@@ -3,7 +3,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from './app/navigator';
-import { OfferChanges } from './app/offer-changes';
+import { DEFAULT_HOLDING_BOUNDS, OfferChanges } from './app/offer-changes';
 import { SubscriptionChanges } from './app/subscription-changes';
 import { NoticeSettings } from './app/notice-settings';
 import { randomUUID } from 'node:crypto';
@@ -64,7 +64,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // Set once the adapter exists: a change applied before that wakes nothing, and the first poll finds it.
   let deliverer: NoticeDeliverer | undefined;
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20, onNotices: () => deliverer?.changed() });
-  const offers = new OfferChanges(directory, navigator);
+  const offers = new OfferChanges(directory, navigator, { holdings: DEFAULT_HOLDING_BOUNDS, onNotices: () => deliverer?.changed() });
   const subscribers = new NoticeSubscribers(stores.state);
   const notices = new NoticeSettings(navigator.access, subscribers);
   const router = new ActionRouter({ navigator, subscriptions, offers, notices }, log, options.turnBudgetMs);

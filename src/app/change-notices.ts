@@ -36,14 +36,17 @@ export async function noticeView(directory: Directory, notice: ChangeNotice): Pr
   if (!admin || !path || !isNoticeRecipient(admin, path, notice.entry.actor)) return undefined;
   const scopeRootId = scopeRootOn(admin, path);
   if (!scopeRootId) return undefined;
-  const offers = await directory.listOffers();
+  const offers = new Map((await directory.listOffers()).map((o) => [o.sku, o]));
   const { entry } = notice;
+  const offerChange = entry.offerLines !== undefined && entry.offerLines.length > 0;
   return {
     view: 'changeNotice',
+    title: offerChange ? 'Offers changed' : 'Subscriptions changed',
     account: refOf(path[path.length - 1]!),
     breadcrumbText: breadcrumbText(breadcrumb(path, scopeRootId)),
-    changes: entryChangeLines(entry, new Map(offers.map((o) => [o.sku, o]))),
-    difference: formatDifference(entry.monthlyDifferenceMinor, entry.currency),
+    changes: entryChangeLines(entry, offers),
+    offerChanges: (entry.offerLines ?? []).map((l) => ({ name: offers.get(l.sku)?.name ?? l.sku, sku: l.sku, state: l.enabled ? 'turned on' : 'turned off' })),
+    ...(offerChange ? {} : { difference: formatDifference(entry.monthlyDifferenceMinor, entry.currency) }),
     by: entry.actor.name,
     at: formatTime(entry.at),
   };

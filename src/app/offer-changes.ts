@@ -11,6 +11,7 @@ import type { Directory, HoldingBounds } from '../directory/port';
 import { accessFrom, positionOf, type AccessSource, type AdminAccess, type Here } from './access';
 import { assertOwnConfirmation, currentHere, formatTime, idempotencyKey, REVIEW_ID } from './confirmations';
 import { refOf, type Outcome } from './navigator';
+import { noticesFor } from './change-notices';
 import type { OfferChangeView, OfferLineView, OfferRefusalView, OfferReviewView, OffersUpdatedView, OffersView } from './views';
 
 export interface OfferOptions {
@@ -18,6 +19,8 @@ export interface OfferOptions {
   readonly holdings: HoldingBounds;
   readonly newId?: () => string;
   readonly now?: () => Date;
+  /** Told when a change was applied with notices to deliver (wakes the deliverer). */
+  readonly onNotices?: () => void;
 }
 
 export const DEFAULT_HOLDING_BOUNDS: HoldingBounds = { countUpTo: 100, sample: 3 };
@@ -126,11 +129,14 @@ export class OfferChanges {
       currency: scene.currency,
       versionBefore: here.account.version,
     };
-    const outcome = await this.directory.applyOfferChange({ accountId: here.account.id, expectedVersion: version, enabledOffers: plan.enabledOffers, entry });
+    // The same rule as for subscriptions: the other subscription admins at or above the base level.
+    const notices = noticesFor(entry, here.path, await this.directory.adminsOn(here.path.map((a) => a.id)));
+    const outcome = await this.directory.applyOfferChange({ accountId: here.account.id, expectedVersion: version, enabledOffers: plan.enabledOffers, entry, notices });
     if (outcome.status === 'conflict') {
       return this.card({ ...scene, here: { ...here, account: outcome.account } }, position, { banner: CHANGED_BY_SOMEONE_ELSE });
     }
     if (outcome.status === 'replayed') return this.replayed(scene, position, caller, outcome.entry);
+    if (notices.length > 0) this.options.onNotices?.();
     return { position: this.stay(here, position), view: await this.updatedView(scene, outcome.entry) };
   }
 

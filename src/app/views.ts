@@ -327,11 +327,16 @@ export interface AccountCardView {
 /** Sent unasked to an admin's personal chat: someone else changed subscriptions they look after. */
 export interface ChangeNoticeView {
   readonly view: 'changeNotice';
+  /** "Subscriptions changed" or "Offers changed". */
+  readonly title: string;
   readonly account: AccountRef;
   /** From the reader's own scope root: nothing above it is named. */
   readonly breadcrumbText: string;
   readonly changes: readonly ChangeLineView[];
-  readonly difference: string;
+  /** Offers turned on or off (an offer change), as "Name (SKU): turned off". */
+  readonly offerChanges: readonly { readonly name: string; readonly sku: string; readonly state: string }[];
+  /** Absent for an offer change, which costs nothing by itself. */
+  readonly difference?: string;
   readonly by: string;
   readonly at: string;
 }

@@ -37,7 +37,7 @@ export interface Directory {
   adminsOn(accountIds: readonly string[]): Promise<Admin[]>;
   /** Applies a subscription change atomically with its audit entry and its notices, once per `entry.actionId`. */
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
-  /** Turns offers on or off on a base level atomically with its audit entry, once per `entry.actionId`. */
+  /** Turns offers on or off on a base level atomically with its audit entry and its notices, once per `entry.actionId`. */
   applyOfferChange(change: OfferChange): Promise<ChangeOutcome>;
   /**
    * Who below a base level (strictly below it, at any depth) holds each of `skus`: a subscription
@@ -126,6 +126,8 @@ export interface OfferChange {
   /** The base level's whole new list of enabled offers. */
   readonly enabledOffers: readonly string[];
   readonly entry: AuditEntry;
+  /** Notices the change causes, recorded in the same write: all of them or none. */
+  readonly notices?: readonly ChangeNotice[];
 }
 
 export interface HoldingBounds {

@@ -57,6 +57,9 @@ describe('card templates', () => {
     const entry = { id: 'e1', accountId: 'ashdown-freight', at: '2026-11-26T22:15:00.000Z', actor: { tenantId: TENANT, aadObjectId: ALEX, name: 'Alex Wilber' }, actionId: 'a1', lines: [{ sku: 'T2TU80', oldQuantity: 120, newQuantity: 130 }], monthlyDifferenceMinor: 2900, currency: 'GBP', versionBefore: '1' };
     const [notice] = noticesFor(entry, (await directory.getPath('ashdown-freight'))!, await directory.adminsOn(['northwind', 'tailspin', 'ashdown-freight']));
     keep('change-notice.json', new CardRenderer().render((await noticeView(directory, notice!))!));
+    const offerEntry = { ...entry, accountId: 'tailspin', actionId: 'a2', lines: [], offerLines: [{ sku: 'C2TU250', enabled: true }], monthlyDifferenceMinor: 0 };
+    const [offerNotice] = noticesFor(offerEntry, (await directory.getPath('tailspin'))!, await directory.adminsOn(['northwind', 'tailspin']));
+    keep('change-notice.json', new CardRenderer().render((await noticeView(directory, offerNotice!))!));
     await directory.close();
     const found = await bot.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'tailspin' }] });
     for (const attachment of found.body.composeExtension.attachments) keep('account-card.json', attachment.content);

@@ -79,6 +79,22 @@ describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand
     expect(textOf(history)).toContain('Alex Wilber');
   });
 
+  it('tells Megan when Alex turns an offer on on her reseller: what was turned on, and no monthly difference', async () => {
+    await alexChat.say(alex, 'open tailspin');
+    const [review] = await alexChat.say(alex, 'offer C2TU250 on');
+    expect(textOf(await click(alexChat, alex, review!, 'Update offers'))).toContain('Call2Teams PBX User (250+ volume)');
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0);
+    const sent = acceptedSends(standIn, chats.megan.conversationId);
+    expect(sent).toHaveLength(1);
+    const text = textOf(sent[0]!.body.attachments[0].content);
+    expect(text).toContain('Offers changed');
+    expect(text).toContain('Call2Teams PBX User (250+ volume) (C2TU250): turned on');
+    expect(text).toContain('Tailspin Networks');
+    expect(text).not.toContain('Northwind');
+    expect(text).not.toContain('Monthly difference');
+    for (const who of ['alex', 'adele', 'isaiah'] as const) expect(acceptedSends(standIn, chats[who].conversationId)).toEqual([]);
+  });
+
   it('sends nothing to an admin who typed notices off, also after a restart, and again once they turn it on', async () => {
     const [card] = await chats.megan.say(megan, 'notices off');
     expect(textOf(card!)).toContain('Notices are off');

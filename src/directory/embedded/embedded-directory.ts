@@ -44,6 +44,7 @@ interface OffersRecord {
   readonly version: string;
   readonly enabledOffers: readonly string[];
   readonly entry: AuditEntry;
+  readonly notices?: readonly ChangeNotice[];
 }
 
 export const SNAPSHOT_FILE = 'directory.json';
@@ -201,6 +202,7 @@ export class EmbeddedDirectory implements Directory {
         version,
         enabledOffers: change.enabledOffers,
         entry: change.entry,
+        ...(change.notices && change.notices.length > 0 ? { notices: change.notices } : {}),
       })),
     );
   }
@@ -308,7 +310,7 @@ function nextAccount(account: Account, record: ChangeRecord): Account {
 }
 
 function noticesOf(record: ChangeRecord): readonly ChangeNotice[] {
-  return (record.type === 'subscriptions' ? record.notices : undefined) ?? [];
+  return record.notices ?? [];
 }
 
 function isChangeRecord(value: unknown): value is ChangeRecord {
