@@ -2,6 +2,9 @@ import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { action, click, rowsOf, textOf, type BotClient, type Card, type Person } from '../support/bot-client';
 import { rosterQuery } from '../support/cosmos-fault-proxy';
 import { admin, ALEX, MEGAN, TENANT, wideDirectory } from '../support/directories';
+import { startConnectorStandIn } from '../support/connector-stand-in';
+import { acceptedSends, changeAs, installActivity, waitFor } from '../support/notices';
+import { randomUUID } from 'node:crypto';
 import { useInstances, type Instance } from './instances';
 
 /**
@@ -28,7 +31,8 @@ function fleetDirectory(withMegan = true): DirectoryDocument {
 }
 const INITIAL_C2TU1 = 10; // every customer of wideDirectory
 
-const fleet = useInstances(3, fleetDirectory(), { COSMOS_ROSTER_MAX_AGE_MS: String(ROSTER_MAX_AGE_MS) }, ROSTER_MAX_AGE_MS);
+// Outbox polls every second: instances other than the one that made a change do race to claim its notices.
+const fleet = useInstances(3, fleetDirectory(), { COSMOS_ROSTER_MAX_AGE_MS: String(ROSTER_MAX_AGE_MS), NOTICE_POLL_MS: '1000' }, ROSTER_MAX_AGE_MS);
 const instance = (name: string): Instance => fleet.all.find((i) => i.name === name)!;
 
 const CHANGED = 'changed by someone else';
@@ -184,6 +188,28 @@ describe('three instances on one Cosmos DB', () => {
       expect(shown).toEqual(trail.map((e) => [e.lines[0]!.oldQuantity, e.lines[0]!.newQuantity]).reverse());
     }
   }, 90_000);
+  it('deliver each change notice once, whichever instance the change went through and whichever instance claims it', async () => {
+    const standIn = await startConnectorStandIn();
+    try {
+      const chat = `megan-personal-${randomUUID()}`;
+      const installed = await fetch(`${instance('A').url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installActivity(standIn, megan, chat)) });
+      expect(installed.status).toBe(200);
+      // One change through each instance, each on an account of its own (a review on another
+      // instance's cache would be refused as changed by someone else, which is not this test's business).
+      const ids: string[] = [];
+      for (const [n, i] of fleet.all.entries()) {
+        const { noticeIdFor } = await changeAs(i.bot.inConversation(`notices-${i.name}`), alex, `c-${6 + n}`, 'C2TU1', 20 + n);
+        ids.push(noticeIdFor(megan));
+      }
+      const delivered = () => acceptedSends(standIn, chat).map((c) => c.body.id as string);
+      await waitFor('a notice of each change', () => ids.every((id) => delivered().includes(id)), 20_000, () => JSON.stringify(delivered()));
+      await new Promise((r) => setTimeout(r, 1_500)); // another instance's poll, were it to send again
+      for (const id of ids) expect(delivered().filter((d) => d === id)).toHaveLength(1);
+      expect(new Set(delivered()).size).toBe(delivered().length);
+    } finally {
+      await standIn.close();
+    }
+  }, 60_000);
 });
 
 /** Says "where am i" as `person` on `bot` until `done` holds, for at most `withinMs`: when the answer that did was sent, and the answer. */
