@@ -61,7 +61,7 @@ afterAll(() => {
 });
 
 /** Runs one turn and returns its card and its request count. */
-async function turn(counter: RequestCounter, label: string, act: () => Promise<Card | Card[]>): Promise<{ card: Card; cost: number }> {
+async function turn(counter: RequestCounter, label: string, act: () => Promise<Card | Card[]>): Promise<{ card: Card; cost: number; requests: readonly string[] }> {
   let card: Card | undefined;
   const { count, requests } = await counter.measure(async () => {
     const result = await act();
@@ -69,7 +69,7 @@ async function turn(counter: RequestCounter, label: string, act: () => Promise<C
   });
   report.push(`${label}: ${count} requests\n    ${requests.join('\n    ')}`);
   if (count > BUDGET) console.warn(`${label} sent ${count} requests:\n  ${requests.join('\n  ')}`);
-  return { card: card!, cost: count };
+  return { card: card!, cost: count, requests };
 }
 
 describe('requests per turn, with the Cosmos DB directory and state', () => {
@@ -123,6 +123,21 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
       const { card, cost } = await turn(counter, 'session: find internal', () => bot.say(alex, 'find internal'));
       expect(textOf(card)).toContain('Tailspin Networks - Internal Use');
       expect(cost).toBeLessThanOrEqual(1 + 2);
+    });
+
+    it('shows the switch picker, the subscriptions card and the history with at most one query each', async () => {
+      const picker = await turn(counter, 'session: switch (the picker)', () => bot.say(alex, 'switch'));
+      expect(textOf(picker.card)).toContain('Northwind Voice');
+      // The admin's memberships are in memory; their summaries are cached account documents.
+      expect(picker.cost).toBeLessThanOrEqual(3);
+      await bot.say(alex, 'open kestrel-print');
+      const subscriptions = await turn(counter, 'session: subscriptions', () => bot.say(alex, 'subscriptions'));
+      expect(textOf(subscriptions.card)).toContain('Trunk2Teams User (T2TU1)');
+      expect(subscriptions.cost).toBeLessThanOrEqual(3);
+      const history = await turn(counter, 'session: history', () => bot.say(alex, 'history'));
+      // The state read, then the account's audit entries: one query and its plan.
+      expect(history.cost).toBeLessThanOrEqual(4);
+      expect(history.requests.filter((r) => r.includes(' query ')).length).toBeLessThanOrEqual(1);
     });
 
     it('reviews and confirms a subscription change with one transactional batch', async () => {
