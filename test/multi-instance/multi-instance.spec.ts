@@ -51,6 +51,23 @@ function quantityOn(card: Card): number {
   return Number(match[1]);
 }
 
+/** The quantity a review card says the account has now (its "Now" fact), or undefined when it is not a review. */
+function nowOnReview(card: Card): number | undefined {
+  const facts: { title?: unknown; value?: unknown }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'FactSet' && Array.isArray(record.facts)) facts.push(...(record.facts as { title?: unknown; value?: unknown }[]));
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  const now = facts.find((f) => f.title === 'Now');
+  const match = typeof now?.value === 'string' ? /^([\d,]+)/.exec(now.value) : null;
+  return match ? Number(match[1]!.replace(/,/g, '')) : undefined;
+}
+
 const confirmOf = (review: Card) => action(review, 'Update Subscriptions');
 
 async function confirm(bot: BotClient, person: Person, review: Card): Promise<Card> {
@@ -150,6 +167,13 @@ describe('three instances on one Cosmos DB', () => {
       let now = quantityOn((await bot.say(alex, 'subscriptions'))[0]!);
       for (let attempt = 1; attempt <= 40; attempt++) {
         const [review] = await bot.say(alex, `set C2TU1 ${now + delta}`);
+        // As a careful admin would: when the review's "Now" is not the quantity the target was
+        // worked out from (another change landed in between), work it out again before confirming.
+        const reviewedFrom = nowOnReview(review!);
+        if (reviewedFrom !== now) {
+          now = reviewedFrom ?? quantityOn((await bot.say(alex, 'subscriptions'))[0]!);
+          continue;
+        }
         const answer = await confirm(bot, alex, review!);
         if (textOf(answer).includes('Subscriptions updated')) return { refused: attempt - 1 };
         expect(textOf(answer)).toContain(CHANGED);
