@@ -65,6 +65,11 @@ export class NoticeDeliverer {
   private stopped = false;
   /** Cuts short the waits between retries when the server stops: an unsent notice stays in the outbox. */
   private readonly stopping = new AbortController();
+  /**
+   * Cancels a send still in flight once the grace is over, the connector client's own retries
+   * included: nothing leaves this instance after it stopped. The notice stays in the outbox.
+   */
+  private readonly abandon = new AbortController();
   private readonly nextSend = new Map<string, number>();
 
   constructor(
@@ -119,6 +124,7 @@ export class NoticeDeliverer {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.running, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    this.abandon.abort();
   }
 
   private async drain(): Promise<void> {
@@ -160,22 +166,7 @@ export class NoticeDeliverer {
     for (let attempt = 1; ; attempt++) {
       await this.pace(conversation);
       try {
-        await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-          // Straight through the turn's connector client (the bot's credentials): context.sendActivity
-          // would drop the activity id and make the notice a reply to the continuation event.
-          const connector = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
-          if (!connector) throw new Error('the proactive turn has no connector client');
-          await connector.conversations.sendToConversation(conversation, {
-            type: ActivityTypes.Message,
-            id,
-            channelId: reference.channelId,
-            serviceUrl: reference.serviceUrl,
-            conversation: reference.conversation,
-            from: reference.bot,
-            recipient: reference.user,
-            attachments: [attachment],
-          } as Activity);
-        });
+        await this.sendOnce(reference, conversation, id, attachment);
         return true;
       } catch (err) {
         const status = statusOf(err);
@@ -187,6 +178,37 @@ export class NoticeDeliverer {
         await sleep(this.delayFor(attempt, err), this.stopping.signal);
       }
     }
+  }
+
+  /**
+   * One send through the proactive path. A failure inside the turn is carried out of it by hand:
+   * thrown there, it would reach the adapter's onTurnError, which logs and swallows it, and an
+   * unsent notice would be settled as sent.
+   */
+  private async sendOnce(reference: Partial<ConversationReference>, conversation: string, id: string, attachment: ReturnType<typeof CardFactory.adaptiveCard>): Promise<void> {
+    let failure: { readonly err: unknown } | undefined;
+    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
+      try {
+        // Straight through the turn's connector client (the bot's credentials): context.sendActivity
+        // would drop the activity id and make the notice a reply to the continuation event.
+        const connector = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
+        if (!connector) throw new Error('the proactive turn has no connector client');
+        const notice = {
+          type: ActivityTypes.Message,
+          id,
+          channelId: reference.channelId,
+          serviceUrl: reference.serviceUrl,
+          conversation: reference.conversation,
+          from: reference.bot,
+          recipient: reference.user,
+          attachments: [attachment],
+        } as Activity;
+        await connector.conversations.sendToConversation(conversation, notice, { abortSignal: this.abandon.signal });
+      } catch (err) {
+        failure = { err };
+      }
+    });
+    if (failure) throw failure.err;
   }
 
   /** Retry-After when the connector gave one, else exponential backoff with full jitter. */

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import type { DeliveryOptions } from '../../src/teams/notice-deliverer';
 import { BotClient, CARD_MODES, action, actionsOf, click, textOf, type Card, type CardMode } from '../support/bot-client';
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
 import { ADELE, ALEX, DEMO_FILE, ISAIAH, LYNNE, MEGAN, tempDir } from '../support/directories';
@@ -13,9 +14,9 @@ const isaiah = { aadObjectId: ISAIAH };
 /** Short waits: the deliverer retries after tens of milliseconds, not seconds. */
 const FAST_DELIVERY = { baseDelayMs: 20, maxDelayMs: 100, conversationGapMs: 20 };
 
-async function start(mode: CardMode, dataDir: string): Promise<RunningServer> {
+async function start(mode: CardMode, dataDir: string, delivery: Partial<DeliveryOptions> = {}): Promise<RunningServer> {
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DIRECTORY_FILE: DEMO_FILE, DATA_DIR: dataDir, LOG_LEVEL: process.env.NOTICE_TEST_LOG ?? 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true', CARD_ACTIONS: mode, NOTICE_POLL_MS: '100' });
-  return startServer(config, { delivery: FAST_DELIVERY });
+  return startServer(config, { delivery: { ...FAST_DELIVERY, ...delivery } });
 }
 
 describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand-in (%s buttons)', (mode) => {
@@ -147,19 +148,32 @@ describe.each(CARD_MODES)('change notices over HTTP with the Bot Connector stand
     await server.close();
     expect(Date.now() - closing).toBeLessThan(5_000);
 
-    // In this one process the closed server's connector client may still be retrying its last
-    // send (a real process exits): let those run out against the failing connector first.
-    let calls = -1;
-    while (calls !== standIn.calls.length) {
-      calls = standIn.calls.length;
-      await new Promise((r) => setTimeout(r, 3_000));
-    }
+    // Nothing more leaves the stopped server: not its own retries, nor the connector client's
+    // (which would otherwise go on for seconds and, once the connector is back, land a second copy).
+    const callsAtStop = standIn.calls.length;
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(standIn.calls.length).toBe(callsAtStop);
     standIn.clearFaults();
     server = await start(mode, dataDir);
-    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 15_000);
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 15_000, () => JSON.stringify(standIn.calls.map((c) => [c.route, c.conversationId, c.status, c.body?.id])));
     await new Promise((r) => setTimeout(r, 300));
     expect(acceptedSends(standIn, chats.megan.conversationId).map((c) => c.body.id)).toEqual([noticeIdFor(megan)]);
   }, 60_000);
+
+  (mode === 'execute' ? it : it.skip)('keeps a notice the connector failed through every retry, and sends it once at a later claim', async () => {
+    // One attempt of our own and a short lease: the connector client's retries alone run out.
+    await server.close();
+    server = await start(mode, dataDir, { attempts: 1, leaseMs: 1_000 });
+    const alexAgain = BotClient.attach(server).inConversation(alexChat.conversationId);
+    const failures = 4; // more than the connector client retries one send
+    standIn.failNext(failures, { status: 503 }, chats.megan.conversationId);
+    const { noticeIdFor } = await changeAs(alexAgain, alex, 'ashdown-freight', 'T2TU80', 137);
+    await waitFor('Megan’s notice', () => acceptedSends(standIn, chats.megan.conversationId).length > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const toMegan = standIn.calls.filter((c) => c.conversationId === chats.megan.conversationId);
+    expect(toMegan.map((c) => c.status)).toEqual([...Array<number>(failures).fill(503), 201]);
+    expect(acceptedSends(standIn, chats.megan.conversationId).map((c) => c.body.id)).toEqual([noticeIdFor(megan)]);
+  }, 45_000);
 
   it('retries a 429 (honouring Retry-After) and a 503 from the connector and delivers once', async () => {
     for (const fault of [{ status: 429, retryAfterSeconds: 1 }, { status: 503 }] as const) {

@@ -48,6 +48,13 @@ class ConnectorSide {
 type Reachable = Pick<RunningServer, 'url' | 'close'>;
 
 /**
+ * The service URL of a chat with no connector stand-in behind it. The bot may still reach for it
+ * (a change notice to this admin's personal chat): on loopback, where nothing listens, it fails
+ * at once and never leaves the machine, as a public URL would.
+ */
+const NO_CONNECTOR = 'http://127.0.0.1:9/teams/';
+
+/**
  * A client that talks to the real server over HTTP the way Teams does (see CardMode).
  */
 export class BotClient {
@@ -107,7 +114,7 @@ export class BotClient {
     return {
       id: randomUUID(),
       channelId: 'msteams',
-      serviceUrl: this.serviceUrl ?? this.connectorSide?.standIn.url ?? 'https://smba.trafficmanager.net/teams/',
+      serviceUrl: this.serviceUrl ?? this.connectorSide?.standIn.url ?? NO_CONNECTOR,
       from: { id: person.userId ?? `29:${person.aadObjectId}`, name: 'Test user', aadObjectId: person.aadObjectId },
       recipient: { id: '28:switchboard', name: 'Switchboard' },
       conversation: { id: this.conversationId, tenantId: person.tenantId ?? TENANT, conversationType: this.conversationType },
