@@ -125,6 +125,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MAX_CONNECTIONS', description: 'Most HTTP connections open at once; further ones are closed as they arrive.', default: '256', requiredInProduction: false },
   { name: 'CARD_ACTIONS', description: 'execute: card buttons are Action.Execute (cards update in place through Universal Actions) with an Action.Submit fallback for clients without them. submit: every button is Action.Submit only, for tenants whose Teams phone clients fail on Action.Execute; Switchboard then updates the card in place through the Bot Connector.', default: 'execute', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
+  { name: 'DIGEST_TICK_MS', description: 'How often each instance looks for trial digests that are due (each admin\'s chosen time in their own time zone): a digest comes at most this long after its time.', default: '60000', requiredInProduction: false },
   { name: 'NOTICE_POLL_MS', description: 'How often each instance looks in the outbox for change notices to deliver when no change of its own wakes it: notices of a change made through another instance, or left by an instance that stopped, go out within this long (plus a lease of 60 s for the latter).', default: '5000', requiredInProduction: false },
 ];
 
@@ -138,6 +139,7 @@ export interface Config {
   readonly bot: BotCredentials | undefined;
   readonly maxQuantity: number;
   readonly noticePollMs: number;
+  readonly digestTickMs: number;
   readonly cardActions: CardActions;
   /** Lower-cased tenant ids; empty allows every tenant. */
   readonly allowedTenants: readonly string[];
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
 
   const maxQuantity = integer(setting('MAX_QUANTITY'), 'MAX_QUANTITY', 1, 1_000_000, problems);
   const noticePollMs = integer(setting('NOTICE_POLL_MS'), 'NOTICE_POLL_MS', 50, 3_600_000, problems);
+  const digestTickMs = integer(setting('DIGEST_TICK_MS'), 'DIGEST_TICK_MS', 50, 3_600_000, problems);
 
   const cardActions = setting('CARD_ACTIONS') as CardActions;
   if (!CARD_ACTION_KINDS.includes(cardActions)) problems.push(`CARD_ACTIONS must be execute or submit (got "${cardActions}")`);
@@ -223,7 +226,7 @@ export function loadConfig(env: Env = process.env, settings: readonly SettingSpe
   const allowedChannels = emulator === 'true' && !production ? ['msteams', 'emulator'] : ['msteams'];
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, noticePollMs, cardActions, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
+  return { nodeEnv, host, port, directory, portals, bot, maxQuantity, noticePollMs, digestTickMs, cardActions, allowedTenants, logLevel, requestTimeoutMs, maxConnections, allowedChannels };
 }
 
 function directorySettings(

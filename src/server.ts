@@ -20,6 +20,8 @@ import { openStores } from './stores';
 import { activityProblem, channelProblem } from './teams/activity-shape';
 import { SwitchboardBot } from './teams/bot';
 import { DEFAULT_DELIVERY_OPTIONS, NoticeDeliverer, type DeliveryOptions } from './teams/notice-deliverer';
+import { ProactiveSender } from './teams/proactive-sender';
+import { DEFAULT_DIGEST_OPTIONS, TrialDigests, type DigestOptions } from './teams/trial-digests';
 import { NoticeSubscribers } from './teams/notice-subscribers';
 import { FailClosedAuthentication, loginUrlFor, NOT_AUTHENTICATED, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
@@ -52,6 +54,8 @@ export interface ServerOptions {
   readonly connectorCredentials?: ServiceClientCredentialsFactory;
   /** How change notices are delivered (tests shorten the waits). */
   readonly delivery?: Partial<DeliveryOptions>;
+  /** When trial digests go out, and the clock they read (tests freeze it). */
+  readonly digests?: Partial<DigestOptions>;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -66,7 +70,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const subscriptions = new SubscriptionChanges(directory, navigator, { maxQuantity: config.maxQuantity, historyLimit: 20, onNotices: () => deliverer?.changed() });
   const offers = new OfferChanges(directory, navigator, { holdings: DEFAULT_HOLDING_BOUNDS, onNotices: () => deliverer?.changed() });
   const subscribers = new NoticeSubscribers(stores.state);
-  const notices = new NoticeSettings(navigator.access, subscribers);
+  // Set once the adapter exists, before the first turn.
+  let digests: TrialDigests | undefined;
+  const notices = new NoticeSettings(navigator.access, subscribers, { sendNow: (caller) => digests!.sendNow(caller) });
   const router = new ActionRouter({ navigator, subscriptions, offers, notices }, log, options.turnBudgetMs);
   const renderer = new CardRenderer(undefined, { cardActions: config.cardActions });
   const bot = new SwitchboardBot({
@@ -88,10 +94,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ correlationId: context.activity.id, activityType: context.activity.type, err: { type: error.name, message: error.message } }, 'turn failed');
   };
-  deliverer = new NoticeDeliverer(
-    { directory, subscribers, renderer, adapter, appId: config.bot?.appId ?? '', owner: randomUUID(), log },
-    { ...DEFAULT_DELIVERY_OPTIONS, pollMs: config.noticePollMs, ...options.delivery },
-  );
+  const delivery = { ...DEFAULT_DELIVERY_OPTIONS, pollMs: config.noticePollMs, ...options.delivery };
+  const sender = new ProactiveSender(adapter, config.bot?.appId ?? '', { ...delivery, log });
+  deliverer = new NoticeDeliverer({ directory, subscribers, renderer, sender, owner: randomUUID(), log }, delivery);
+  digests = new TrialDigests({ directory, subscribers, renderer, sender, log }, { ...DEFAULT_DIGEST_OPTIONS, tickMs: config.digestTickMs, ...options.digests });
+  digests.start();
   deliverer.start();
 
   const server = restify.createServer({ name: 'switchboard', handleUncaughtExceptions: false });
@@ -178,7 +185,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await Promise.race([stopped, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
         clearTimeout(timer);
         server.server.closeAllConnections?.();
-        await deliverer?.stop();
+        await sender.stop(Promise.all([deliverer?.stop(), digests?.stop()]));
         await stores.close();
       })();
       return closing;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Account } from '../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../domain/admins';
 import type { AuditEntry } from '../domain/audit';
@@ -7,6 +6,7 @@ import { isNoticeRecipient, noticeRecipients, type ChangeNotice } from '../domai
 import { formatDifference } from '../domain/offers';
 import type { Directory } from '../directory/port';
 import { refOf } from './navigator';
+import { stableId } from './stable-id';
 import { entryChangeLines } from './change-lines';
 import { formatTime } from './confirmations';
 import type { ChangeNoticeView } from './views';
@@ -16,8 +16,7 @@ import type { ChangeNoticeView } from './views';
  * recipient however often it is computed, so a resend after a crash carries the id of the first send.
  */
 export function noticeId(actionId: string, recipient: Caller): string {
-  const hex = createHash('sha256').update(JSON.stringify(['notice', actionId, adminKey(recipient)])).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return stableId('notice', actionId, adminKey(recipient));
 }
 
 /** The notices an applied change causes, for everyone the domain rule names among `admins`. */

@@ -234,7 +234,7 @@ export class SubscriptionChanges {
   }
 
   private plan(here: Here, { offers }: Catalog, entered: Entered): ChangePlan {
-    return planChange(here.account, availableOffers([...here.path], offers), offers, entered, { maxQuantity: this.options.maxQuantity });
+    return planChange(here.account, availableOffers([...here.path], offers), offers, entered, { maxQuantity: this.options.maxQuantity, today: this.now().toISOString().slice(0, 10) });
   }
 
   private card(

@@ -346,9 +346,27 @@ export interface NoticesView {
   readonly view: 'notices';
   readonly changeNotices: boolean;
   readonly digest: boolean;
+  /** When the digest comes ("08:00") and in which time zone ("Europe/London", else "UTC"). */
+  readonly digestAt: string;
+  readonly timeZone: string;
   /** Switchboard has a personal chat with the admin to send to. */
   readonly reachable: boolean;
   readonly banner?: string;
+}
+
+/** The daily trial digest: trials ending soon or just ended, by account. */
+export interface TrialDigestView {
+  readonly view: 'trialDigest';
+  /** The reader's own date it is for (YYYY-MM-DD). */
+  readonly day: string;
+  /** "2 trials ending within 7 days; 1 ended in the last 7 days." */
+  readonly summary: string;
+  readonly accounts: readonly {
+    readonly account: AccountRef;
+    /** From the reader's own scope root. */
+    readonly breadcrumbText: string;
+    readonly trials: readonly { readonly name: string; readonly sku: string; readonly quantityText: string; readonly countdown: string; readonly endsOn: string; readonly ended: boolean }[];
+  }[];
 }
 
 export type View =
@@ -368,4 +386,5 @@ export type View =
   | OffersUpdatedView
   | AccountCardView
   | ChangeNoticeView
-  | NoticesView;
+  | NoticesView
+  | TrialDigestView;

@@ -32,6 +32,7 @@ const DIRECTORY_METHODS = [
   'search',
   'listOffers',
   'adminsOn',
+  'trialSubscriptions',
   'applySubscriptionChange',
   'applyOfferChange',
   'offerHoldings',

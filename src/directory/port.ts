@@ -4,6 +4,7 @@ import type { AuditEntry } from '../domain/audit';
 import type { ChangeNotice } from '../domain/notices';
 import type { OfferHolding } from '../domain/offer-rules';
 import type { Offer } from '../domain/offers';
+import type { TrialSubscription } from '../domain/trials';
 
 /**
  * The Directory port: everything Switchboard asks of the account hierarchy. Async and paged so
@@ -35,6 +36,11 @@ export interface Directory {
   listOffers(): Promise<Offer[]>;
   /** The administrators holding a membership on any of `accountIds` (who may hear of a change there). */
   adminsOn(accountIds: readonly string[]): Promise<Admin[]>;
+  /**
+   * Every trial subscription (one carrying `startedAt`) that started on or after `startedSince`
+   * (YYYY-MM-DD): what the daily digest counts down. Few in any directory; read once a day.
+   */
+  trialSubscriptions(startedSince: string): Promise<TrialSubscription[]>;
   /** Applies a subscription change atomically with its audit entry and its notices, once per `entry.actionId`. */
   applySubscriptionChange(change: SubscriptionChange): Promise<ChangeOutcome>;
   /** Turns offers on or off on a base level atomically with its audit entry and its notices, once per `entry.actionId`. */

@@ -13,6 +13,8 @@ export interface Subscription {
   readonly quantity: number;
   /** Licences already assigned to users; a quantity may never go below it. */
   readonly assigned: number;
+  /** The day a trial started (YYYY-MM-DD): it ends 29 days later (trials.ts). */
+  readonly startedAt?: string;
 }
 
 export interface Account {

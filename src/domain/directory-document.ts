@@ -1,3 +1,4 @@
+import { isCalendarDate } from './trials';
 import { ACCOUNT_KINDS, type Account, type AccountKind, type Brand, type Subscription } from './accounts';
 import { adminKey } from './admins';
 import type { AuditEntry } from './audit';
@@ -135,6 +136,9 @@ export function subscriptionListIssues(
     seen.add(sub.sku);
     if (!Number.isSafeInteger(sub.quantity) || sub.quantity < 0 || !Number.isSafeInteger(sub.assigned) || sub.assigned < 0) {
       issues.push({ path: sp, message: 'quantity and assigned must be whole numbers of at least 0' });
+    }
+    if (sub.startedAt !== undefined && !isCalendarDate(sub.startedAt)) {
+      issues.push({ path: `${sp}.startedAt`, message: `"${String(sub.startedAt)}" is not a date written YYYY-MM-DD` });
     }
     if (sub.assigned > sub.quantity) {
       issues.push({ path: `${sp}.assigned`, message: `${sub.assigned} licences assigned but the quantity is only ${sub.quantity}` });

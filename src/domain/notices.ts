@@ -3,6 +3,7 @@ import { adminKey, sameAdmin, type Admin, type Caller } from './admins';
 import type { AuditEntry } from './audit';
 import { CHANGE_SUBSCRIPTION_ROLES } from './permissions';
 import { expandRoles } from './roles';
+import { DEFAULT_DIGEST_TIME } from './trials';
 
 /**
  * Change notices: who hears about a subscription change made by someone else. The rule is
@@ -43,6 +44,8 @@ export function noticeRecipients(admins: readonly Admin[], path: readonly Pick<A
 export interface NoticePreferences {
   readonly changeNotices: boolean;
   readonly digest: boolean;
+  /** When the digest comes, "HH:MM" in the admin's own time zone. */
+  readonly digestAt: string;
 }
 
-export const DEFAULT_NOTICE_PREFERENCES: NoticePreferences = { changeNotices: true, digest: true };
+export const DEFAULT_NOTICE_PREFERENCES: NoticePreferences = { changeNotices: true, digest: true, digestAt: DEFAULT_DIGEST_TIME };

@@ -1,6 +1,6 @@
 import { baseLevelOf, type Account, type Subscription } from './accounts';
 import type { Offer } from './offers';
-import { toMinor } from './offers';
+import { isTrial, toMinor } from './offers';
 import { formatCount } from './numbers';
 
 /**
@@ -14,6 +14,8 @@ import { formatCount } from './numbers';
  */
 export interface QuantityRules {
   readonly maxQuantity: number;
+  /** Today's date (YYYY-MM-DD): a trial subscribed anew starts its 30 days on it. */
+  readonly today?: string;
 }
 
 /** The base level whose offers an account may subscribe to: the nearest one strictly above it. */
@@ -115,7 +117,8 @@ export function planChange(
     }
     changes.push({ sku, offer, oldQuantity, newQuantity: quantity, oldCostMinor: costMinor(offer, oldQuantity), newCostMinor: costMinor(offer, quantity) });
     if (quantity === 0) next.delete(sku);
-    else next.set(sku, { sku, quantity, assigned });
+    // Kept: the day a trial started (a new trial starts today). The quantity does not restart it.
+    else next.set(sku, { ...existing, sku, quantity, assigned, ...(!existing && isTrial(offer) && rules.today ? { startedAt: rules.today } : {}) });
   }
 
   const order = new Map(allOffers.map((o, i) => [o.sku, i]));

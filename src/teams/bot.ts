@@ -19,6 +19,7 @@ import type { AccountCardView, View } from '../app/views';
 import { DirectoryUnavailableError, SwitchboardError, TenantNotAllowedError } from '../domain/errors';
 import type { Position } from '../domain/navigation';
 import { afterVisit, recentsFrom } from '../domain/recents';
+import { isTimeZone } from '../domain/trials';
 import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
@@ -158,9 +159,11 @@ export class SwitchboardBot extends TeamsActivityHandler {
       const counts = [ActivityTypes.Message, ActivityTypes.Invoke, ActivityTypes.InstallationUpdate, ActivityTypes.ConversationUpdate].includes(activity.type as ActivityTypes);
       const reference = counts ? NoticeSubscribers.referenceOf(activity) : undefined;
       if (!reference) return;
-      const recorded = JSON.stringify(reference);
+      // The digest comes at the admin's own time of day: Teams names their time zone on messages.
+      const timeZone = isTimeZone(activity.localTimezone) ? activity.localTimezone : undefined;
+      const recorded = JSON.stringify(timeZone ? [reference, timeZone] : reference);
       if ((await this.noticeChat.get(context)) === recorded) return;
-      await this.subscribers.remember(caller, reference);
+      await this.subscribers.remember(caller, reference, timeZone);
       await this.noticeChat.set(context, recorded);
     } catch (err) {
       this.log.warn({ ...turn, err: errorForLog(err) }, 'could not remember the personal chat for notices');

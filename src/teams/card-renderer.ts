@@ -32,6 +32,7 @@ export const TEMPLATE_FILES: Readonly<Record<View['view'], string>> = {
   accountCard: 'account-card.json',
   changeNotice: 'change-notice.json',
   notices: 'notices.json',
+  trialDigest: 'trial-digest.json',
 };
 
 export interface CardRendererOptions {

@@ -1,16 +1,10 @@
-import { ActivityTypes, CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { ConnectorClient } from 'botframework-connector';
 import { noticeView } from '../app/change-notices';
 import type { ChangeNotice } from '../domain/notices';
 import type { Directory } from '../directory/port';
 import { errorForLog } from '../log-error';
 import type { CardRenderer } from './card-renderer';
 import type { NoticeSubscribers } from './notice-subscribers';
-
-/** The part of CloudAdapter the deliverer uses: its proactive path. */
-export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
-}
+import type { ProactiveSender } from './proactive-sender';
 
 export interface DeliveryLog {
   info(details: Record<string, unknown>, message: string): void;
@@ -18,6 +12,7 @@ export interface DeliveryLog {
   error(details: Record<string, unknown>, message: string): void;
 }
 
+/** How notices and digests are sent (the last four go to the ProactiveSender). */
 export interface DeliveryOptions {
   /** How often the outbox is looked at when nothing wakes the deliverer (another instance's changes, leases run out). */
   readonly pollMs: number;
@@ -29,7 +24,7 @@ export interface DeliveryOptions {
   readonly batch: number;
   /** Least time between two sends to one conversation (Teams answers 429 beyond about 7 a second). */
   readonly conversationGapMs: number;
-  /** Sends of one notice before it is left for the next claim. */
+  /** Sends of one notice (or digest) before it is left for the next claim. */
   readonly attempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -46,12 +41,6 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxDelayMs: 8_000,
 };
 
-/** How long shutting down waits for a send in flight. */
-const STOP_GRACE_MS = 2_000;
-
-/** The connector will never take this one (the app was removed, the chat is gone): not retried. */
-const GIVE_UP_STATUSES = new Set([400, 401, 403, 404]);
-
 /**
  * Delivers the outbox: claims notices, checks each again (is the recipient still entitled, still
  * wanting change notices, reachable in a personal chat), sends it through the adapter's proactive
@@ -63,22 +52,13 @@ export class NoticeDeliverer {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  /** Cuts short the waits between retries when the server stops: an unsent notice stays in the outbox. */
-  private readonly stopping = new AbortController();
-  /**
-   * Cancels a send still in flight once the grace is over, the connector client's own retries
-   * included: nothing leaves this instance after it stopped. The notice stays in the outbox.
-   */
-  private readonly abandon = new AbortController();
-  private readonly nextSend = new Map<string, number>();
 
   constructor(
     private readonly deps: {
       readonly directory: Directory;
       readonly subscribers: NoticeSubscribers;
       readonly renderer: CardRenderer;
-      readonly adapter: ProactiveAdapter;
-      readonly appId: string;
+      readonly sender: ProactiveSender;
       readonly owner: string;
       readonly log: DeliveryLog;
     },
@@ -113,18 +93,14 @@ export class NoticeDeliverer {
   }
 
   /**
-   * Stops claiming and cuts short the waits between retries. A send in flight gets a moment to
-   * finish and be settled; one the connector keeps failing stays in the outbox, sent again (with
-   * the same id) at the next start or by another instance once its lease runs out.
+   * Stops claiming. The notice being delivered, if any, is what the returned promise waits for
+   * (the sender lets it finish for a moment, then cancels it: it stays in the outbox, sent again
+   * with the same id at the next start or by another instance once its lease runs out).
    */
-  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+  stop(): Promise<void> | undefined {
     this.stopped = true;
-    this.stopping.abort();
     if (this.timer) clearInterval(this.timer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    this.abandon.abort();
+    return this.running;
   }
 
   private async drain(): Promise<void> {
@@ -148,7 +124,7 @@ export class NoticeDeliverer {
       const subscriber = await this.deps.subscribers.get(notice.recipient);
       const view = subscriber.changeNotices && subscriber.reference ? await noticeView(this.deps.directory, notice) : undefined;
       if (view && subscriber.reference) {
-        const sent = await this.send(subscriber.reference, notice.id, CardFactory.adaptiveCard(this.deps.renderer.render(view)));
+        const sent = await this.deps.sender.send(subscriber.reference, notice.id, this.deps.renderer.render(view));
         this.deps.log.info({ ...ids, outcome: sent ? 'sent' : 'refused' }, 'change notice');
       } else {
         this.deps.log.info({ ...ids, outcome: 'nothing to send' }, 'change notice');
@@ -159,101 +135,4 @@ export class NoticeDeliverer {
       this.deps.log.warn({ ...ids, err: errorForLog(err) }, 'could not deliver a change notice; it stays in the outbox');
     }
   }
-
-  /** True once the connector accepted it; false when it never will. Throws when it may later. */
-  private async send(reference: Partial<ConversationReference>, id: string, attachment: ReturnType<typeof CardFactory.adaptiveCard>): Promise<boolean> {
-    const conversation = reference.conversation?.id ?? '';
-    for (let attempt = 1; ; attempt++) {
-      await this.pace(conversation);
-      try {
-        await this.sendOnce(reference, conversation, id, attachment);
-        return true;
-      } catch (err) {
-        const status = statusOf(err);
-        if (status !== undefined && GIVE_UP_STATUSES.has(status)) {
-          this.deps.log.warn({ noticeId: id, status }, 'the connector refused a change notice; not sending it again');
-          return false;
-        }
-        if (attempt >= this.options.attempts || this.stopped) throw err;
-        await sleep(this.delayFor(attempt, err), this.stopping.signal);
-      }
-    }
-  }
-
-  /**
-   * One send through the proactive path. A failure inside the turn is carried out of it by hand:
-   * thrown there, it would reach the adapter's onTurnError, which logs and swallows it, and an
-   * unsent notice would be settled as sent.
-   */
-  private async sendOnce(reference: Partial<ConversationReference>, conversation: string, id: string, attachment: ReturnType<typeof CardFactory.adaptiveCard>): Promise<void> {
-    let failure: { readonly err: unknown } | undefined;
-    await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
-      try {
-        // Straight through the turn's connector client (the bot's credentials): context.sendActivity
-        // would drop the activity id and make the notice a reply to the continuation event.
-        const connector = context.turnState.get<ConnectorClient | undefined>(context.adapter.ConnectorClientKey);
-        if (!connector) throw new Error('the proactive turn has no connector client');
-        const notice = {
-          type: ActivityTypes.Message,
-          id,
-          channelId: reference.channelId,
-          serviceUrl: reference.serviceUrl,
-          conversation: reference.conversation,
-          from: reference.bot,
-          recipient: reference.user,
-          attachments: [attachment],
-        } as Activity;
-        await connector.conversations.sendToConversation(conversation, notice, { abortSignal: this.abandon.signal });
-      } catch (err) {
-        failure = { err };
-      }
-    });
-    if (failure) throw failure.err;
-  }
-
-  /** Retry-After when the connector gave one, else exponential backoff with full jitter. */
-  private delayFor(attempt: number, err: unknown): number {
-    const retryAfter = retryAfterMs(err);
-    if (retryAfter !== undefined) return Math.min(retryAfter, this.options.maxDelayMs * 4);
-    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
-  }
-
-  private async pace(conversation: string): Promise<void> {
-    const now = Date.now();
-    const at = this.nextSend.get(conversation) ?? 0;
-    this.nextSend.set(conversation, Math.max(now, at) + this.options.conversationGapMs);
-    if (at > now) await sleep(at - now, this.stopping.signal);
-    if (this.nextSend.size > 10_000) this.nextSend.clear();
-  }
-}
-
-function statusOf(err: unknown): number | undefined {
-  const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function retryAfterMs(err: unknown): number | undefined {
-  const headers = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } } | null)?.response?.headers;
-  const value = typeof headers?.get === 'function' ? headers.get('retry-after') : undefined;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

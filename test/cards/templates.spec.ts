@@ -1,3 +1,4 @@
+import { readTrials, trialDigestFor } from '../../src/app/trial-digest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAndRender } from '../support/adaptive-cards';
 import { ALEX, DEMO_FILE, ISAIAH, LYNNE, MEGAN, TENANT, wideDirectory, writeDirectory } from '../support/directories';
@@ -60,6 +61,10 @@ describe('card templates', () => {
     const offerEntry = { ...entry, accountId: 'tailspin', actionId: 'a2', lines: [], offerLines: [{ sku: 'C2TU250', enabled: true }], monthlyDifferenceMinor: 0 };
     const [offerNotice] = noticesFor(offerEntry, (await directory.getPath('tailspin'))!, await directory.adminsOn(['northwind', 'tailspin']));
     keep('change-notice.json', new CardRenderer().render((await noticeView(directory, offerNotice!))!));
+    const { trials, admins } = await readTrials(directory, '2026-10-01');
+    const offerNames = new Map((await directory.listOffers()).map((o) => [o.sku, o.name]));
+    const meganAdmin = admins.find((a) => a.aadObjectId === MEGAN)!;
+    keep('trial-digest.json', new CardRenderer().render(trialDigestFor(meganAdmin, trials, '2026-12-02', offerNames)!));
     await directory.close();
     const found = await bot.invoke(alex, 'composeExtension/query', { commandId: 'findAccount', parameters: [{ name: 'query', value: 'tailspin' }] });
     for (const attachment of found.body.composeExtension.attachments) keep('account-card.json', attachment.content);

@@ -7,7 +7,9 @@ import { errorView, unknownCommandView } from '../../src/app/error-view';
 import { DEFAULT_NAVIGATOR_OPTIONS, Navigator } from '../../src/app/navigator';
 import { DEFAULT_HOLDING_BOUNDS, OfferChanges } from '../../src/app/offer-changes';
 import { SubscriptionChanges } from '../../src/app/subscription-changes';
+import { trialDigestFor } from '../../src/app/trial-digest';
 import type { View } from '../../src/app/views';
+import { addDays } from '../../src/domain/trials';
 import { EmbeddedDirectory } from '../../src/directory/embedded/embedded-directory';
 import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { DEFAULT_PORTAL_TEMPLATES } from '../../src/domain/portals';
@@ -130,7 +132,17 @@ export async function viewsOf(doc: DirectoryDocument, admins: number, seed: numb
   }
   // The notices the changes above caused, as each recipient would read them, and the notices switches.
   for (const notice of await directory.claimNotices({ owner: 'corpus', leaseMs: 60_000, limit: 200 })) await add(() => noticeView(directory, notice));
-  views.push({ view: 'notices', changeNotices: true, digest: false, reachable: false }, { view: 'notices', changeNotices: false, digest: true, reachable: true, banner: 'Saved.' });
+  views.push(
+    { view: 'notices', changeNotices: true, digest: false, digestAt: '08:00', timeZone: 'UTC', reachable: false },
+    { view: 'notices', changeNotices: false, digest: true, digestAt: '07:30', timeZone: 'Europe/London', reachable: true, banner: 'Saved.' },
+  );
+  // Every subscription taken for a trial started within the last six weeks: each admin's digest of them.
+  const day = '2026-12-02';
+  const trials = [...directory['index'].all()].flatMap((account) =>
+    account.subscriptions.map((s) => ({ accountId: account.id, sku: s.sku, quantity: s.quantity, startedAt: addDays(day, -Math.floor(rand() * 42)), path: directory['index'].path(account.id)! })),
+  );
+  const offerNames = new Map(doc.offers.map((o) => [o.sku, o.name]));
+  for (const admin of doc.admins.slice(0, admins)) await add(async () => trialDigestFor(admin, trials, day, offerNames));
   await add(() => navigator.describe({} as never));
   views.push(unknownCommandView('frobnicate the thing'), unknownCommandView('x'.repeat(100)));
   await directory.close();

@@ -39,7 +39,7 @@ describe('notice preferences and personal chats in the Cosmos DB bot state', () 
     suite.clients.push(client);
     const storage = new CosmosStateStorage(containers.state, undefined, 90, (key) => key.startsWith(LASTING_STATE_PREFIX));
     const caller = { tenantId: TENANT, aadObjectId: ISAIAH };
-    await new NoticeSubscribers(storage).setPreferences(caller, { changeNotices: false, digest: true });
+    await new NoticeSubscribers(storage).setPreferences(caller, { changeNotices: false, digest: true, digestAt: '08:00' });
     await storage.write({ 'msteams/conversations/c/users/u/': { position: { accountId: 'a', scopeRootId: 'a' } } });
     const { resources } = await containers.state.items.query<{ key: string; ttl?: number }>('SELECT c.key, c.ttl FROM c').fetchAll();
     expect(resources.find((d) => d.key === NoticeSubscribers.preferencesKey(caller))?.ttl).toBeUndefined();

@@ -1,3 +1,5 @@
+import type { TrialSubscription } from '../../domain/trials';
+import { queryTrialSubscriptions } from './trial-subscriptions';
 import type { Account, AccountSummary } from '../../domain/accounts';
 import { adminKey, type Admin, type Caller } from '../../domain/admins';
 import type { AuditEntry } from '../../domain/audit';
@@ -339,6 +341,10 @@ export class CosmosDirectory implements Directory {
     const stale = this.rosterProblem();
     if (stale) throw stale;
     return this.admins.withMembershipOn(accountIds);
+  }
+
+  trialSubscriptions(startedSince: string): Promise<TrialSubscription[]> {
+    return queryTrialSubscriptions(this.containers.accounts, this.calls, startedSince);
   }
 
   claimNotices(claim: NoticeClaim): Promise<ChangeNotice[]> {

@@ -1,3 +1,4 @@
+import type { TrialSubscription } from '../../domain/trials';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { baseLevelOf, type Account, type AccountSummary, type Subscription } from '../../domain/accounts';
@@ -167,6 +168,16 @@ export class EmbeddedDirectory implements Directory {
   async adminsOn(accountIds: readonly string[]): Promise<Admin[]> {
     const ids = new Set(accountIds);
     return [...this.admins.values()].filter((admin) => admin.memberships.some((m) => ids.has(m.accountId)));
+  }
+
+  async trialSubscriptions(startedSince: string): Promise<TrialSubscription[]> {
+    const trials: TrialSubscription[] = [];
+    for (const account of this.index.all()) {
+      for (const sub of account.subscriptions) {
+        if (sub.startedAt !== undefined && sub.startedAt >= startedSince) trials.push({ accountId: account.id, sku: sub.sku, quantity: sub.quantity, startedAt: sub.startedAt });
+      }
+    }
+    return trials;
   }
 
   async claimNotices(claim: NoticeClaim): Promise<ChangeNotice[]> {

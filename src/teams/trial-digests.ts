@@ -1,0 +1,139 @@
+import { stableId } from '../app/stable-id';
+import { readTrials, trialDigestFor, type PlacedTrial } from '../app/trial-digest';
+import type { DigestOnDemand } from '../app/notice-settings';
+import { adminKey, type Admin, type Caller } from '../domain/admins';
+import { NotAnAdminError } from '../domain/errors';
+import { addDays, dueDigestDay, earliestDigestStart, localClock } from '../domain/trials';
+import type { Directory } from '../directory/port';
+import { errorForLog } from '../log-error';
+import type { CardRenderer } from './card-renderer';
+import type { DeliveryLog } from './notice-deliverer';
+import type { NoticeSubscribers } from './notice-subscribers';
+import type { ProactiveSender } from './proactive-sender';
+
+export interface DigestOptions {
+  /** How often the server looks for digests that are due (each admin's own time of day). */
+  readonly tickMs: number;
+  /** How long a claimed day keeps other instances off it: longer than the retries of one send. */
+  readonly leaseMs: number;
+  /** How long the trials read from the directory are used before they are read again. */
+  readonly trialsMaxAgeMs: number;
+  readonly now: () => number;
+}
+
+export const DEFAULT_DIGEST_OPTIONS: DigestOptions = { tickMs: 60_000, leaseMs: 120_000, trialsMaxAgeMs: 600_000, now: Date.now };
+
+interface Trials {
+  readonly trials: readonly PlacedTrial[];
+  readonly admins: readonly Admin[];
+  readonly offerNames: ReadonlyMap<string, string>;
+  readonly readAt: number;
+  readonly since: string;
+}
+
+/** The activity id of an admin's digest for a day: a resend after a crash is the same message. */
+export const digestId = (caller: Caller, day: string): string => stableId('digest', adminKey(caller), day);
+
+/**
+ * The daily trial digest, on a timer inside the server. Each tick reads the trials (cached for
+ * a while; they are few), and for each admin who may see one: is the digest on, can they be
+ * reached, has their own time of day come in their own time zone, is there anything to say? Then
+ * the day is claimed in the bot state (one instance wins), the card is sent with an id made of
+ * the admin and the day, and the day is marked sent. A crash after the claim leaves the lease
+ * to run out; the next claim sends it again with the same id.
+ */
+export class TrialDigests implements DigestOnDemand {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private cached: Trials | undefined;
+
+  constructor(
+    private readonly deps: {
+      readonly directory: Directory;
+      readonly subscribers: NoticeSubscribers;
+      readonly renderer: CardRenderer;
+      readonly sender: ProactiveSender;
+      readonly log: DeliveryLog;
+    },
+    private readonly options: DigestOptions = DEFAULT_DIGEST_OPTIONS,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.options.tickMs);
+    this.timer.unref();
+  }
+
+  /** Stops looking; the digest being sent, if any, is what the returned promise waits for. */
+  stop(): Promise<void> | undefined {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    return this.running;
+  }
+
+  /** Looks for due digests now (the timer calls this; so can a test). */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.running ??= this.sendDue().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async sendNow(caller: Caller): Promise<'sent' | 'nothing to say' | 'unreachable'> {
+    const admin = await this.deps.directory.getAdmin(caller);
+    if (!admin) throw new NotAnAdminError();
+    const subscriber = await this.deps.subscribers.get(caller);
+    if (!subscriber.reference) return 'unreachable';
+    const now = this.options.now();
+    const trials = await this.trials(now, true);
+    const day = localClock(now, subscriber.timeZone).date;
+    const view = trialDigestFor(admin, trials.trials, day, trials.offerNames);
+    if (!view) return 'nothing to say';
+    // Asked for, not the daily one: its own id, so it is shown even after today's went out.
+    const sent = await this.deps.sender.send(subscriber.reference, stableId('digest now', adminKey(caller), String(now)), this.deps.renderer.render(view));
+    return sent ? 'sent' : 'unreachable';
+  }
+
+  private async sendDue(): Promise<void> {
+    const now = this.options.now();
+    let trials: Trials;
+    try {
+      trials = await this.trials(now, false);
+    } catch (err) {
+      this.deps.log.warn({ err: errorForLog(err) }, 'could not read the trials for the digest; trying again later');
+      return;
+    }
+    for (const admin of trials.admins) {
+      if (this.stopped) return;
+      try {
+        await this.sendDueTo(admin, trials, now);
+      } catch (err) {
+        // Unsent: the claim's lease runs out and a later tick (here or elsewhere) tries again.
+        this.deps.log.warn({ err: errorForLog(err) }, 'could not send a trial digest; trying again later');
+      }
+    }
+  }
+
+  private async sendDueTo(admin: Admin, trials: Trials, now: number): Promise<void> {
+    const subscriber = await this.deps.subscribers.get(admin);
+    if (!subscriber.digest || !subscriber.reference) return;
+    const day = dueDigestDay(now, subscriber.timeZone, subscriber.digestAt, subscriber.digestSentDay);
+    if (!day) return;
+    const view = trialDigestFor(admin, trials.trials, day, trials.offerNames);
+    if (!view) return; // nothing to say: nothing sent, and a trial taken later today still can be
+    if (!(await this.deps.subscribers.claimDigest(admin, day, now, now + this.options.leaseMs))) return;
+    const sent = await this.deps.sender.send(subscriber.reference, digestId(admin, day), this.deps.renderer.render(view));
+    await this.deps.subscribers.settleDigest(admin, day);
+    this.deps.log.info({ day, trials: view.accounts.reduce((n, a) => n + a.trials.length, 0), outcome: sent ? 'sent' : 'refused' }, 'trial digest');
+  }
+
+  /** The trials a digest can name anywhere on Earth now (local dates run a day either side of UTC). */
+  private async trials(now: number, fresh: boolean): Promise<Trials> {
+    const since = earliestDigestStart(addDays(new Date(now).toISOString().slice(0, 10), -1));
+    const cached = this.cached;
+    if (!fresh && cached && cached.since === since && now - cached.readAt < this.options.trialsMaxAgeMs) return cached;
+    const { trials, admins } = await readTrials(this.deps.directory, since);
+    const offerNames = new Map((await this.deps.directory.listOffers()).map((o) => [o.sku, o.name]));
+    this.cached = { trials, admins, offerNames, readAt: now, since };
+    return this.cached;
+  }
+}
