@@ -39,6 +39,7 @@ const READERS: Readonly<Record<string, { env?: Record<string, string>; read: (co
   MAX_CONNECTIONS: { read: (c) => String(c.maxConnections) },
   MAX_QUANTITY: { read: (c) => String(c.maxQuantity) },
   NOTICE_POLL_MS: { read: (c) => String(c.noticePollMs) },
+  DIGEST_TICK_MS: { read: (c) => String(c.digestTickMs) },
   CARD_ACTIONS: { read: (c) => c.cardActions },
 };
 
