@@ -44,7 +44,7 @@ describe('notice preferences and personal chats in the Cosmos DB bot state', () 
     const { resources } = await containers.state.items.query<{ key: string; ttl?: number }>('SELECT c.key, c.ttl FROM c').fetchAll();
     expect(resources.find((d) => d.key === NoticeSubscribers.preferencesKey(caller))?.ttl).toBeUndefined();
     expect(resources.find((d) => d.key === 'msteams/conversations/c/users/u/')?.ttl).toBe(90 * 86_400);
-    expect(await new NoticeSubscribers(storage).preferences(caller)).toEqual({ changeNotices: false, digest: true, reachable: false });
+    expect(await new NoticeSubscribers(storage).preferences(caller)).toEqual({ changeNotices: false, digest: true, digestAt: '08:00', timeZone: 'UTC', reachable: false });
   });
 });
 

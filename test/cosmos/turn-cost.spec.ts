@@ -81,11 +81,11 @@ describe('requests per turn, with the Cosmos DB directory and state', () => {
     });
     afterAll(() => bot.close());
 
-    it(`costs at most ${BUDGET + 1} requests for an admin's very first turn: state read, account, state write, and the personal chat recorded for notices`, async () => {
+    it(`costs at most ${BUDGET + 2} requests for an admin's very first turn: state read, account, state write, and the personal chat recorded for notices (read and written, keeping the digest's claim in it)`, async () => {
       const first = await turn(counter, 'first turn ever: where am i', () => bot.say(alex, 'where am i'));
       expect(textOf(first.card)).toContain('Account id: northwind');
       // The chat is written once (usually by the install, before any turn); later turns see it recorded in their own state.
-      expect(first.cost).toBeLessThanOrEqual(BUDGET + 1);
+      expect(first.cost).toBeLessThanOrEqual(BUDGET + 2);
     });
 
     it.each([
