@@ -2,8 +2,7 @@ import type { Account } from '../domain/accounts';
 import type { Admin } from '../domain/admins';
 import { breadcrumb, breadcrumbText, scopeRootOn } from '../domain/navigation';
 import { formatCount } from '../domain/numbers';
-import { capabilitiesOn } from '../domain/permissions';
-import { countdownText, digestCountdowns, type TrialSubscription } from '../domain/trials';
+import { countdownText, digestCountdowns, DIGEST_DAYS_AHEAD, DIGEST_DAYS_BEHIND, isTrialReader, type TrialSubscription } from '../domain/trials';
 import type { Directory } from '../directory/port';
 import { refOf } from './navigator';
 import type { TrialDigestView } from './views';
@@ -37,7 +36,7 @@ export async function readTrials(directory: Directory, startedSince: string): Pr
  * account named from the admin's own scope root. Undefined when there is nothing to say.
  */
 export function trialDigestFor(admin: Admin, trials: readonly PlacedTrial[], day: string, offerNames: ReadonlyMap<string, string>): TrialDigestView | undefined {
-  const visible = trials.filter((t) => capabilitiesOn(admin, t.path).viewSubscriptions);
+  const visible = trials.filter((t) => isTrialReader(admin, t.path));
   const countdowns = digestCountdowns(visible, day);
   if (countdowns.length === 0) return undefined;
   const pathOf = new Map(visible.map((t) => [t.accountId, t.path]));
@@ -60,7 +59,7 @@ export function trialDigestFor(admin: Admin, trials: readonly PlacedTrial[], day
 
 function summaryText(ending: number, ended: number): string {
   const parts = [];
-  if (ending > 0) parts.push(`${ending} trial${ending === 1 ? '' : 's'} ending within 7 days`);
-  if (ended > 0) parts.push(`${ended} ended in the last 7 days`);
+  if (ending > 0) parts.push(`${ending} trial${ending === 1 ? '' : 's'} ending within ${DIGEST_DAYS_AHEAD} days`);
+  if (ended > 0) parts.push(`${ended} ended in the last ${DIGEST_DAYS_BEHIND} days`);
   return parts.join('; ') + '.';
 }

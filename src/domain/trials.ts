@@ -5,6 +5,10 @@
  * forgotten trial does not fill every digest for ever).
  */
 
+import type { Account } from './accounts';
+import type { Admin } from './admins';
+import { capabilitiesOn } from './permissions';
+
 export const TRIAL_DAYS = 30;
 export const DIGEST_DAYS_AHEAD = 7;
 export const DIGEST_DAYS_BEHIND = 7;
@@ -64,6 +68,14 @@ export function digestCountdowns(trials: readonly TrialSubscription[], today: st
     })
     .filter((t) => t.daysLeft <= DIGEST_DAYS_AHEAD && t.daysLeft >= -DIGEST_DAYS_BEHIND)
     .sort((a, b) => a.daysLeft - b.daysLeft || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0) || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+}
+
+/**
+ * Does `admin` hear of a trial on the last account of `path` (root first) in their digest? Anyone
+ * who may view subscriptions there, through a role held within their own scope.
+ */
+export function isTrialReader(admin: Admin, path: readonly Pick<Account, 'id' | 'kind'>[]): boolean {
+  return path.length > 0 && capabilitiesOn(admin, path).viewSubscriptions;
 }
 
 /** How a countdown reads: "ends today", "ends tomorrow", "ends in 3 days", "ended yesterday", "ended 4 days ago". */

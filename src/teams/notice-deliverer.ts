@@ -1,16 +1,7 @@
 import { noticeView } from '../app/change-notices';
 import type { ChangeNotice } from '../domain/notices';
-import type { Directory } from '../directory/port';
 import { errorForLog } from '../log-error';
-import type { CardRenderer } from './card-renderer';
-import type { NoticeSubscribers } from './notice-subscribers';
-import type { ProactiveSender } from './proactive-sender';
-
-export interface DeliveryLog {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
+import type { UnaskedMessaging } from './proactive-sender';
 
 /** How notices and digests are sent (the last four go to the ProactiveSender). */
 export interface DeliveryOptions {
@@ -54,14 +45,7 @@ export class NoticeDeliverer {
   private stopped = false;
 
   constructor(
-    private readonly deps: {
-      readonly directory: Directory;
-      readonly subscribers: NoticeSubscribers;
-      readonly renderer: CardRenderer;
-      readonly sender: ProactiveSender;
-      readonly owner: string;
-      readonly log: DeliveryLog;
-    },
+    private readonly deps: UnaskedMessaging & { readonly owner: string },
     private readonly options: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
   ) {}
 

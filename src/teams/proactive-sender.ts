@@ -1,6 +1,8 @@
 import { ActivityTypes, CardFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { Card } from './card-renderer';
+import type { Directory } from '../directory/port';
+import type { Card, CardRenderer } from './card-renderer';
+import type { NoticeSubscribers } from './notice-subscribers';
 
 /** The part of CloudAdapter used to send unasked: its proactive path. */
 export interface ProactiveAdapter {
@@ -15,6 +17,19 @@ export interface SendOptions {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly log: { warn(details: Record<string, unknown>, message: string): void };
+}
+
+/** What the senders of unasked messages (change notices, the trial digest) work with. */
+export interface UnaskedMessaging {
+  readonly directory: Directory;
+  readonly subscribers: NoticeSubscribers;
+  readonly renderer: CardRenderer;
+  readonly sender: ProactiveSender;
+  readonly log: {
+    info(details: Record<string, unknown>, message: string): void;
+    warn(details: Record<string, unknown>, message: string): void;
+    error(details: Record<string, unknown>, message: string): void;
+  };
 }
 
 /** How long shutting down waits for a send in flight. */

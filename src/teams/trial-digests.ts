@@ -4,12 +4,8 @@ import type { DigestOnDemand } from '../app/notice-settings';
 import { adminKey, type Admin, type Caller } from '../domain/admins';
 import { NotAnAdminError } from '../domain/errors';
 import { addDays, dueDigestDay, earliestDigestStart, localClock } from '../domain/trials';
-import type { Directory } from '../directory/port';
 import { errorForLog } from '../log-error';
-import type { CardRenderer } from './card-renderer';
-import type { DeliveryLog } from './notice-deliverer';
-import type { NoticeSubscribers } from './notice-subscribers';
-import type { ProactiveSender } from './proactive-sender';
+import type { UnaskedMessaging } from './proactive-sender';
 
 export interface DigestOptions {
   /** How often the server looks for digests that are due (each admin's own time of day). */
@@ -47,15 +43,14 @@ export class TrialDigests implements DigestOnDemand {
   private running: Promise<void> | undefined;
   private stopped = false;
   private cached: Trials | undefined;
+  /**
+   * Admins whose digest for their current day is done (sent, here or by another instance): not
+   * read from the store again until their own date changes. Keyed by admin; the time zone read with it.
+   */
+  private readonly done = new Map<string, { readonly day: string; readonly timeZone: string }>();
 
   constructor(
-    private readonly deps: {
-      readonly directory: Directory;
-      readonly subscribers: NoticeSubscribers;
-      readonly renderer: CardRenderer;
-      readonly sender: ProactiveSender;
-      readonly log: DeliveryLog;
-    },
+    private readonly deps: UnaskedMessaging,
     private readonly options: DigestOptions = DEFAULT_DIGEST_OPTIONS,
   ) {}
 
@@ -114,8 +109,12 @@ export class TrialDigests implements DigestOnDemand {
   }
 
   private async sendDueTo(admin: Admin, trials: Trials, now: number): Promise<void> {
+    const key = adminKey(admin);
+    const done = this.done.get(key);
+    if (done && localClock(now, done.timeZone).date === done.day) return;
     const subscriber = await this.deps.subscribers.get(admin);
     if (!subscriber.digest || !subscriber.reference) return;
+    if (subscriber.digestSentDay === localClock(now, subscriber.timeZone).date) this.done.set(key, { day: subscriber.digestSentDay, timeZone: subscriber.timeZone });
     const day = dueDigestDay(now, subscriber.timeZone, subscriber.digestAt, subscriber.digestSentDay);
     if (!day) return;
     const view = trialDigestFor(admin, trials.trials, day, trials.offerNames);
@@ -123,6 +122,7 @@ export class TrialDigests implements DigestOnDemand {
     if (!(await this.deps.subscribers.claimDigest(admin, day, now, now + this.options.leaseMs))) return;
     const sent = await this.deps.sender.send(subscriber.reference, digestId(admin, day), this.deps.renderer.render(view));
     await this.deps.subscribers.settleDigest(admin, day);
+    this.done.set(key, { day, timeZone: subscriber.timeZone });
     this.deps.log.info({ day, trials: view.accounts.reduce((n, a) => n + a.trials.length, 0), outcome: sent ? 'sent' : 'refused' }, 'trial digest');
   }
 

@@ -54,5 +54,14 @@ describe('trial digest over HTTP with the Bot Connector stand-in', () => {
     server = await start();
     await new Promise((r) => setTimeout(r, 800));
     expect(acceptedSends(standIn, chat.conversationId)).toHaveLength(1);
+
+    // Asked for, it comes again at once, as a message of its own.
+    const again = BotClient.attach(server).withServiceUrl(standIn.url).inConversation(chat.conversationId);
+    const [reply] = await again.say(megan, 'notices digest now');
+    expect(textOf(reply!)).toContain('Your trial digest is in your personal chat');
+    await waitFor('the digest asked for', () => acceptedSends(standIn, chat.conversationId).length === 2);
+    const [, asked] = acceptedSends(standIn, chat.conversationId);
+    expect(asked!.body.id).not.toBe(sent!.body.id);
+    expect(textOf(asked!.body.attachments[0].content as Card)).toContain('Cobalt Software');
   }, 30_000);
 });
