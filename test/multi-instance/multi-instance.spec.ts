@@ -1,6 +1,8 @@
 import type { DirectoryDocument } from '../../src/domain/directory-document';
 import { action, click, rowsOf, textOf, type BotClient, type Card, type Person } from '../support/bot-client';
 import { rosterQuery } from '../support/cosmos-fault-proxy';
+import { addDays } from '../../src/domain/trials';
+import { digestId } from '../../src/teams/trial-digests';
 import { admin, ALEX, MEGAN, TENANT, wideDirectory } from '../support/directories';
 import { startConnectorStandIn } from '../support/connector-stand-in';
 import { acceptedSends, changeAs, installActivity, waitFor } from '../support/notices';
@@ -22,17 +24,35 @@ const TURN_MARGIN_MS = 1_500;
 
 const alex: Person = { tenantId: TENANT, aadObjectId: ALEX };
 const megan: Person = { tenantId: TENANT, aadObjectId: MEGAN };
+const TESS = '00000000-0000-0000-0000-0000000000031';
+const tess: Person = { tenantId: TENANT, aadObjectId: TESS };
 
-/** A partner with 45 customers and a reseller (three pages of children), owned by Alex and Megan. */
+/** Today as the instances see it (the digest's clock is the real one in a child process). */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * A partner with 45 customers and a reseller (three pages of children), owned by Alex and Megan;
+ * and a partner of its own whose one customer's trial ends in three days, whose only admin is
+ * Tess (so that the digest goes to nobody the other tests watch).
+ */
 function fleetDirectory(withMegan = true): DirectoryDocument {
   const doc = wideDirectory(45);
   const owner = ['AccountOwner', 'SubscriptionContributor'] as const;
-  return { ...doc, admins: [...doc.admins, ...(withMegan ? [admin(MEGAN, [['p', [...owner]]], 'Megan Bowen')] : [])] };
+  const trials: DirectoryDocument['accounts'] = [
+    { id: 'q', name: 'Trial Partner', parentId: null, kind: 'partner', enabledOffers: ['C2TUT'] },
+    { id: 'q-1', name: 'Trial Customer', parentId: 'q', kind: 'customer', subscriptions: [{ sku: 'C2TUT', quantity: 5, assigned: 1, startedAt: addDays(today(), -26) }] },
+  ];
+  return {
+    ...doc,
+    accounts: [...doc.accounts, ...trials],
+    admins: [...doc.admins, ...(withMegan ? [admin(MEGAN, [['p', [...owner]]], 'Megan Bowen')] : []), admin(TESS, [['q', ['SubscriptionContributor']]], 'Tess Trial')],
+  };
 }
 const INITIAL_C2TU1 = 10; // every customer of wideDirectory
 
-// Outbox polls every second: instances other than the one that made a change do race to claim its notices.
-const fleet = useInstances(3, fleetDirectory(), { COSMOS_ROSTER_MAX_AGE_MS: String(ROSTER_MAX_AGE_MS), NOTICE_POLL_MS: '1000' }, ROSTER_MAX_AGE_MS);
+// Outbox polls every second and digest ticks three times a second: instances other than the one
+// that made a change do race to claim its notices, and all three race for each admin's digest.
+const fleet = useInstances(3, fleetDirectory(), { COSMOS_ROSTER_MAX_AGE_MS: String(ROSTER_MAX_AGE_MS), NOTICE_POLL_MS: '1000', DIGEST_TICK_MS: '300' }, ROSTER_MAX_AGE_MS);
 const instance = (name: string): Instance => fleet.all.find((i) => i.name === name)!;
 
 const CHANGED = 'changed by someone else';
@@ -230,6 +250,27 @@ describe('three instances on one Cosmos DB', () => {
       await new Promise((r) => setTimeout(r, 1_500)); // another instance's poll, were it to send again
       for (const id of ids) expect(delivered().filter((d) => d === id)).toHaveLength(1);
       expect(new Set(delivered()).size).toBe(delivered().length);
+    } finally {
+      await standIn.close();
+    }
+  }, 60_000);
+
+  it('send an admin’s trial digest once, though every instance finds it due', async () => {
+    const standIn = await startConnectorStandIn();
+    try {
+      const chat = `tess-personal-${randomUUID()}`;
+      const installed = await fetch(`${instance('A').url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installActivity(standIn, tess, chat)) });
+      expect(installed.status).toBe(200);
+      // Due at once, whatever the hour in UTC; said to another instance than the install.
+      const [saved] = await instance('B').bot.withServiceUrl(standIn.url).inConversation(chat).say(tess, 'notices digest at 00:00');
+      expect(textOf(saved!)).toContain('00:00');
+      const sent = () => acceptedSends(standIn, chat);
+      await waitFor('Tess’s digest', () => sent().length > 0, 20_000);
+      await new Promise((r) => setTimeout(r, 2_000)); // several ticks of every instance, were one to send again
+      expect(sent()).toHaveLength(1);
+      expect(sent()[0]!.body.id).toBe(digestId({ tenantId: TENANT, aadObjectId: TESS }, today()));
+      expect(textOf(sent()[0]!.body.attachments[0].content as Card)).toContain('Trial Customer');
+      expect(textOf(sent()[0]!.body.attachments[0].content as Card)).toContain('ends in 3 days');
     } finally {
       await standIn.close();
     }
