@@ -30,6 +30,8 @@ const TEST_MS = 45_000;
 const fileDeadline = Date.now() + FILE_BUDGET_MS;
 /** The wait for one step: STEP_MS, or less when the file's budget is nearly used up. */
 const stepTimeout = fileBudget('The browser end-to-end tests', FILE_BUDGET_MS, STEP_MS);
+/** The digest's clock: a day on which the demo directory has trials ending and ended. */
+const DIGEST_DAY = Date.parse('2026-12-02T09:00:00Z');
 
 
 test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber, the five others as users)', () => {
@@ -59,8 +61,11 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
       LOG_LEVEL: 'error',
       // The Playground sends no tokens: unauthenticated, on loopback only.
       INSECURE_UNAUTHENTICATED_LOOPBACK: 'true',
+      // No daily digest drops into the chat between two steps: only the one asked for comes.
+      DIGEST_TICK_MS: '3600000',
     });
-    bot = await startServer(config);
+    // The demo directory's trials are dated: its digest is read on the day they were written for.
+    bot = await startServer(config, { digests: { now: () => DIGEST_DAY } });
     const appEndpoint = `${bot.url}/api/messages`;
 
     const lynneConfig = path.join(work, 'lynne', '.m365agentsplayground.yml');
@@ -163,6 +168,29 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
     });
   }, TEST_MS);
 
+  test('"notices digest now" brings the trial digest into the chat, sent the proactive way', async () => {
+    await scenario(() => alex, 'digest-now', async () => {
+      const before = await alex.cards.count();
+      await alex.composeBox.click();
+      await alex.composeBox.pressSequentially('notices digest now');
+      await alex.composeBox.press('Enter');
+      // The answer to the message, then the digest: posted by the bot into the chat on its own
+      // (the connector's send-to-conversation route, which the Playground serves), not a reply.
+      await alex.page.getByText('Your trial digest is in your personal chat with Switchboard.').last().waitFor();
+      const digest = await alex.cardWith('Trials: your daily digest');
+      expect(await alex.cards.count()).toBeGreaterThan(before);
+      const text = await textOf(digest);
+      expect(text).toContain('Cobalt Software');
+      expect(text).toMatch(/ends in 3 days/);
+      expect(text).toContain('Northwind Voice > Tailspin Networks > Cobalt Software');
+      await alex.screenshot('07-digest-now');
+
+      // Its buttons work as any card's: Open on Cobalt's section goes there.
+      await digest.locator('.ac-container').filter({ hasText: 'Cobalt Software' }).last().getByRole('button', { name: 'Open', exact: true }).click();
+      await alex.cardWith('Path: Northwind Voice > Tailspin Networks > Cobalt Software Ltd');
+    });
+  }, TEST_MS);
+
   test('the switch picker moves Lynne Robbins to her other account', async () => {
     lynne = await openPlayground(browser!, lynnePlaygroundUrl, Math.min(PAGE_LOAD_MS, fileDeadline - Date.now()));
     await scenario(() => lynne, 'switch', async () => {
@@ -174,14 +202,14 @@ test('the committed .m365agentsplayground.yml is the generated one (Alex Wilber,
       await picker.getByText('You administer 2 accounts', { exact: false }).waitFor();
       await picker.getByRole('combobox').click();
       await lynne.page.getByRole('option', { name: 'Contoso Telecom', exact: true }).waitFor();
-      await lynne.screenshot('07-switch-picker');
+      await lynne.screenshot('08-switch-picker');
       await lynne.page.getByRole('option', { name: 'Hartley & Co Solicitors LLP · Northwind Voice' }).click();
       expect(await picker.getByRole('combobox').inputValue()).toBe('Hartley & Co Solicitors LLP · Northwind Voice');
 
       const switched = await lynne.clickAndWaitInPlace(picker, 'Switch', 'hartley-solicitors');
       expect(switched).toContain('Hartley & Co Solicitors LLP (you are here)');
       expect(switched).not.toContain('Switch account\n\nYou are on');
-      await lynne.screenshot('08-switched');
+      await lynne.screenshot('09-switched');
 
       const again = await lynne.say('where am i');
       await again.getByText('Hartley & Co Solicitors LLP (you are here)', { exact: false }).waitFor();
