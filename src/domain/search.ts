@@ -45,8 +45,13 @@ export function wordStarts(text: string): number[] {
   const starts: number[] = [];
   if (!text) return starts;
   starts.push(0);
+  // Each character is classified once (the previous one's answer is kept): a search tests every
+  // candidate name, and the Unicode class test is the costly part.
+  let previousIsWord = WORD_CHAR.test(text[0]!);
   for (let i = 1; i < text.length && starts.length < MAX_WORD_STARTS; i++) {
-    if (WORD_CHAR.test(text[i]!) && !WORD_CHAR.test(text[i - 1]!)) starts.push(i);
+    const isWord = WORD_CHAR.test(text[i]!);
+    if (isWord && !previousIsWord) starts.push(i);
+    previousIsWord = isWord;
   }
   return starts;
 }
@@ -60,7 +65,11 @@ export function longestNumberIn(name: string): number {
 
 /** A name as search compares it: from each of its word starts on, in name-order form; the first is the whole name. */
 export function searchForms(name: string): string[] {
-  const text = searchText(name);
+  return searchFormsOfText(searchText(name));
+}
+
+/** searchForms of a name already in searchText form (the embedded index keeps each name so). */
+export function searchFormsOfText(text: string): string[] {
   return wordStarts(text).map((start) => sortKeyOfFolded(text.slice(start)));
 }
 
@@ -126,6 +135,16 @@ export function matchForms(forms: readonly string[], query: SearchQuery): Match 
 
 export function matchOf(name: string, query: SearchQuery | undefined): Match | undefined {
   return query && matchForms(searchForms(name), query);
+}
+
+/**
+ * matchOf for a name already in searchText form. Folding is not idempotent (a control character
+ * next to a space becomes a second space, which a second fold would merge), so text that is
+ * folded already must not be folded again: the Cosmos DB directory's search keys are made from
+ * one fold, and both directories must find the same names.
+ */
+export function matchText(text: string, query: SearchQuery): Match | undefined {
+  return matchForms(searchFormsOfText(text), query);
 }
 
 export function matchKind(name: string, query: string): MatchKind | undefined {

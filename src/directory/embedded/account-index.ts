@@ -1,7 +1,7 @@
 import { isBaseLevel, type Account, type AccountSummary } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
 import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
-import { matchOf, searchText, type Match, type SearchQuery } from '../../domain/search';
+import { matchText, searchText, type Match, type SearchQuery } from '../../domain/search';
 
 /**
  * In-memory indexes over the account tree: by id, children by parent (sorted once, by name as
@@ -253,7 +253,7 @@ export class AccountIndex {
           const low = candidates & -candidates;
           candidates ^= low;
           const slot = walkOrder[base + 31 - Math.clz32(low)]!;
-          const found = matchOf(folded[slot]!, q);
+          const found = matchText(folded[slot]!, q);
           if (!found) continue;
           hits.push(slot);
           matches.push(found);
@@ -263,7 +263,7 @@ export class AccountIndex {
     if (this.unreached.length > 0) {
       const roots = new Set(rootIds);
       for (const slot of this.unreached) {
-        const found = matchOf(this.folded[slot]!, q);
+        const found = matchText(this.folded[slot]!, q);
         if (found !== undefined && this.isWithin(this.ids[slot]!, roots)) {
           hits.push(slot);
           matches.push(found);
