@@ -730,6 +730,21 @@ export function describeDirectoryContract(adapter: string, underTest: () => Dire
       expect(await (await reopen(dir)).buyerCount('tailspin')).toBe(6);
     });
 
+    it('names the nearest holders as they are after each change, not as first counted', async () => {
+      const nearest = async () => (await holding('fabrikam', 'C2TU1', { countUpTo: 100, sample: 5 })).first.map((h) => h.id);
+      expect(await nearest()).toEqual(['fabrikam-internal', 'fenwick-architects', 'harrow-lane-pharmacy', 'northgate-insurance', 'sheldon-wealth']);
+      // Pemberton (before Sheldon by name) buys it, then Harrow gives it up: the card follows.
+      const pemberton = (await dir.getAccount('pemberton-care', { fresh: true }))!;
+      const bought = { accountId: 'pemberton-care', expectedVersion: pemberton.version, subscriptions: [...pemberton.subscriptions, { sku: 'C2TU1', quantity: 2, assigned: 0 }], entry: entry('pemberton-care') };
+      expect(await dir.applySubscriptionChange(bought)).toMatchObject({ status: 'applied' });
+      expect(await nearest()).toEqual(['fabrikam-internal', 'fenwick-architects', 'harrow-lane-pharmacy', 'northgate-insurance', 'pemberton-care']);
+      const harrow = (await dir.getAccount('harrow-lane-pharmacy', { fresh: true }))!;
+      const gaveUp = { accountId: 'harrow-lane-pharmacy', expectedVersion: harrow.version, subscriptions: harrow.subscriptions.filter((s) => s.sku !== 'C2TU1'), entry: entry('harrow-lane-pharmacy') };
+      expect(await dir.applySubscriptionChange(gaveUp)).toMatchObject({ status: 'applied' });
+      expect(await nearest()).toEqual(['fabrikam-internal', 'fenwick-architects', 'northgate-insurance', 'pemberton-care', 'sheldon-wealth']);
+      expect((await holding('fabrikam', 'C2TU1')).count).toBe(5);
+    });
+
     it('stops counting at its bound and says there are more', async () => {
       const bounded = await holding('northwind', 'C2TU1', { countUpTo: 4, sample: 2 });
       expect(bounded).toMatchObject({ count: 4, more: true });

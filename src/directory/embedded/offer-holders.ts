@@ -16,6 +16,12 @@ import type { AccountIndex } from './account-index';
 export class OfferHolders {
   /** Base level id -> SKU -> ids of the accounts strictly below it that hold the SKU; only bases asked about. */
   private readonly byBase = new Map<string, Map<string, Set<string>>>();
+  /**
+   * Base level id -> SKU -> the nearest holders as last worked out, and for how many: working
+   * them out visits every holder (thousands below a big partner) on each offers card, while
+   * holdings change only when a change is applied, which drops the entries it touches.
+   */
+  private readonly nearestByBase = new Map<string, Map<string, { readonly n: number; readonly refs: readonly HolderRef[] }>>();
 
   constructor(private readonly index: AccountIndex) {}
 
@@ -32,8 +38,17 @@ export class OfferHolders {
       sku,
       count: Math.min(total, bounds.countUpTo),
       more: total > bounds.countUpTo,
-      first: ids ? this.nearest(ids, bounds.sample) : [],
+      first: ids ? this.nearestCached(baseLevelId, sku, ids, bounds.sample) : [],
     };
+  }
+
+  private nearestCached(baseLevelId: string, sku: string, ids: ReadonlySet<string>, n: number): HolderRef[] {
+    if (n <= 0) return []; // a count alone (the check before an offer is turned off)
+    let bySku = this.nearestByBase.get(baseLevelId);
+    if (!bySku) this.nearestByBase.set(baseLevelId, (bySku = new Map()));
+    let kept = bySku.get(sku);
+    if (kept?.n !== n) bySku.set(sku, (kept = { n, refs: this.nearest(ids, n) }));
+    return [...kept.refs];
   }
 
   /** The `n` holders nearest the base level (depth, name sort key, id): one pass, a bounded list. */
@@ -76,13 +91,21 @@ export class OfferHolders {
     for (const baseId of this.baseLevelsAbove(account)) {
       const bySku = this.byBase.get(baseId);
       if (bySku) for (const sku of heldBy(account)) holdersOf(bySku, sku).add(account.id);
+      this.forgetNearest(baseId, account);
     }
   }
 
   private remove(account: Account): void {
-    for (const sku of heldBy(account)) {
-      for (const baseId of this.baseLevelsAbove(account)) this.byBase.get(baseId)?.get(sku)?.delete(account.id);
+    for (const baseId of this.baseLevelsAbove(account)) {
+      for (const sku of heldBy(account)) this.byBase.get(baseId)?.get(sku)?.delete(account.id);
+      this.forgetNearest(baseId, account);
     }
+  }
+
+  /** The account's name, kind or holdings changed: the nearest holders of its SKUs are worked out again. */
+  private forgetNearest(baseId: string, account: Account): void {
+    const bySku = this.nearestByBase.get(baseId);
+    if (bySku) for (const sku of heldBy(account)) bySku.delete(sku);
   }
 
   private baseLevelsAbove(account: Account): string[] {
