@@ -91,8 +91,12 @@ export function countdownText(daysLeft: number): string {
 export const DEFAULT_DIGEST_TIME = '08:00';
 
 export function parseDigestTime(raw: string): string | undefined {
-  const m = /^\s*([01]?\d|2[0-3])[:.h]?([0-5]\d)\s*$/i.exec(raw);
-  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : undefined;
+  // "7:30", "07.30", "7h30", or four digits ("0730"): three digits ("123") could be 01:23 or
+  // 12:3x, so they are refused rather than read one way without the admin noticing.
+  const m = /^\s*(?:([01]?\d|2[0-3])[:.h]([0-5]\d)|([01]\d|2[0-3])([0-5]\d))\s*$/i.exec(raw);
+  if (!m) return undefined;
+  const [hours, minutes] = m[1] !== undefined ? [m[1], m[2]!] : [m[3]!, m[4]!];
+  return `${hours.padStart(2, '0')}:${minutes}`;
 }
 
 /** An IANA time zone this runtime knows ("Europe/London"); anything else is not one. */

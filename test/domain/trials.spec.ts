@@ -153,11 +153,11 @@ describe('which trials a digest names', () => {
 });
 
 describe('when the digest comes', () => {
-  it('takes a 24-hour time, with or without a leading zero, and nothing else', () => {
+  it('takes a 24-hour time, with or without a leading zero, and nothing else (three digits are ambiguous)', () => {
     for (const [raw, time] of [['07:30', '07:30'], ['7:30', '07:30'], ['00:00', '00:00'], ['23:59', '23:59'], [' 8:05 ', '08:05'], ['7.30', '07:30'], ['7h30', '07:30'], ['1830', '18:30']]) {
       expect(parseDigestTime(raw!)).toBe(time);
     }
-    for (const bad of ['24:00', '12:60', '25:00', '7:5', '8', '8am', '07:30:00', '-1:00', 'eight', 'soon', '']) expect(parseDigestTime(bad)).toBeUndefined();
+    for (const bad of ['24:00', '12:60', '25:00', '7:5', '8', '8am', '07:30:00', '-1:00', 'eight', 'soon', '', '123', '235', '2400']) expect(parseDigestTime(bad)).toBeUndefined();
   });
 
   it('whatever it accepts is a canonical HH:MM that reads back as itself', () => {
