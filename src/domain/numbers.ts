@@ -5,6 +5,9 @@
 const COUNT = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0, useGrouping: true });
 
 export function formatCount(n: number): string {
+  // Most counts on a card are below a thousand, where the grouped form is the plain digits:
+  // String() gives the same text without Intl's cost (about 1.5% of a page of children's CPU).
+  if (Number.isInteger(n) && n > -1000 && n < 1000 && !Object.is(n, -0)) return String(n);
   return COUNT.format(n);
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { formatCount, shorten } from '../../src/domain/numbers';
 
 describe('formatCount', () => {
@@ -8,6 +9,12 @@ describe('formatCount', () => {
     [10000, '10,000'],
     [1234567, '1,234,567'],
   ])('writes %p as %p', (n, text) => expect(formatCount(n)).toBe(text));
+
+  it('writes every number as the en-GB grouped form, the small ones (written without Intl) included', () => {
+    const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0, useGrouping: true });
+    const numbers = fc.oneof(fc.integer({ min: -2000, max: 2000 }), fc.integer(), fc.double({ noNaN: true }), fc.constantFrom(-0, 999.5, -999.5, 1e21));
+    fc.assert(fc.property(numbers, (n) => expect(formatCount(n)).toBe(grouped.format(n))), { numRuns: 2000 });
+  });
 });
 
 describe('shorten', () => {
