@@ -47,7 +47,21 @@ const WRITE_ATTEMPTS = 4;
  * accounts must not land where others read it.
  */
 export class NoticeSubscribers implements NoticePreferenceStore {
+  private readonly changeListeners: ((caller: Caller) => void)[] = [];
+
   constructor(private readonly storage: Storage) {}
+
+  /**
+   * `listener` hears of every change this instance makes to an admin's preferences or chat
+   * (another instance's changes are not heard: whoever caches what is read here bounds its age).
+   */
+  onChange(listener: (caller: Caller) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(caller: Caller): void {
+    for (const listener of this.changeListeners) listener(caller);
+  }
 
   static preferencesKey(caller: Caller): string {
     return `${LASTING_STATE_PREFIX}s/${adminKey(caller)}`;
@@ -97,6 +111,7 @@ export class NoticeSubscribers implements NoticePreferenceStore {
       }
     }
     await flushIfFileBacked(this.storage);
+    this.changed(caller);
   }
 
   /**
@@ -106,6 +121,7 @@ export class NoticeSubscribers implements NoticePreferenceStore {
   async remember(caller: Caller, reference: Partial<ConversationReference>, timeZone?: string): Promise<void> {
     await this.update(caller, (chat) => ({ ...chat, reference, ...(timeZone ? { timeZone } : {}) }));
     await flushIfFileBacked(this.storage);
+    this.changed(caller);
   }
 
   /**
@@ -153,6 +169,7 @@ export class NoticeSubscribers implements NoticePreferenceStore {
   async forget(caller: Caller): Promise<void> {
     await this.storage.delete([NoticeSubscribers.chatKey(caller)]);
     await flushIfFileBacked(this.storage);
+    this.changed(caller);
   }
 }
 

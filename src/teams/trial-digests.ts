@@ -5,6 +5,7 @@ import { adminKey, type Admin, type Caller } from '../domain/admins';
 import { NotAnAdminError } from '../domain/errors';
 import { addDays, dueDigestDay, earliestDigestStart, localClock } from '../domain/trials';
 import { errorForLog } from '../log-error';
+import type { Subscriber } from './notice-subscribers';
 import type { UnaskedMessaging } from './proactive-sender';
 
 export interface DigestOptions {
@@ -48,11 +49,25 @@ export class TrialDigests implements DigestOnDemand {
    * read from the store again until their own date changes. Keyed by admin; the time zone read with it.
    */
   private readonly done = new Map<string, { readonly day: string; readonly timeZone: string }>();
+  /**
+   * Each admin's preferences and chat as last read, for up to `trialsMaxAgeMs`: a tick reads the
+   * store only for admins whose digest is due by what was read, and then reads them afresh before
+   * claiming. Without it every tick read two items per trial reader all day (in Cosmos DB, two
+   * point reads per admin per minute per instance). A change made here drops the entry at once;
+   * one made on another instance (a new time, a new time zone) is seen within `trialsMaxAgeMs`.
+   */
+  private readonly known = new Map<string, { readonly subscriber: Subscriber; readonly readAt: number }>();
 
   constructor(
     private readonly deps: UnaskedMessaging,
     private readonly options: DigestOptions = DEFAULT_DIGEST_OPTIONS,
-  ) {}
+  ) {
+    deps.subscribers.onChange((caller) => {
+      const key = adminKey(caller);
+      this.known.delete(key);
+      this.done.delete(key);
+    });
+  }
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.options.tickMs);
@@ -112,18 +127,36 @@ export class TrialDigests implements DigestOnDemand {
     const key = adminKey(admin);
     const done = this.done.get(key);
     if (done && localClock(now, done.timeZone).date === done.day) return;
-    const subscriber = await this.deps.subscribers.get(admin);
-    if (!subscriber.digest || !subscriber.reference) return;
-    if (subscriber.digestSentDay === localClock(now, subscriber.timeZone).date) this.done.set(key, { day: subscriber.digestSentDay, timeZone: subscriber.timeZone });
-    const day = dueDigestDay(now, subscriber.timeZone, subscriber.digestAt, subscriber.digestSentDay);
-    if (!day) return;
-    const view = trialDigestFor(admin, trials.trials, day, trials.offerNames);
-    if (!view) return; // nothing to say: nothing sent, and a trial taken later today still can be
+    const known = this.known.get(key);
+    const remembered = known !== undefined && now - known.readAt < this.options.trialsMaxAgeMs;
+    let due = this.dueFor(admin, trials, now, remembered ? known.subscriber : await this.read(admin, now));
+    // Due by what was read a while ago: read again, since the admin may have changed it elsewhere.
+    if (due && remembered) due = this.dueFor(admin, trials, now, await this.read(admin, now));
+    if (!due) return;
+    const { subscriber, day, view } = due;
     if (!(await this.deps.subscribers.claimDigest(admin, day, now, now + this.options.leaseMs))) return;
     const sent = await this.deps.sender.send(subscriber.reference, digestId(admin, day), this.deps.renderer.render(view));
     await this.deps.subscribers.settleDigest(admin, day);
     this.done.set(key, { day, timeZone: subscriber.timeZone });
     this.deps.log.info({ day, trials: view.accounts.reduce((n, a) => n + a.trials.length, 0), outcome: sent ? 'sent' : 'refused' }, 'trial digest');
+  }
+
+  private async read(admin: Admin, now: number): Promise<Subscriber> {
+    const subscriber = await this.deps.subscribers.get(admin);
+    this.known.set(adminKey(admin), { subscriber, readAt: now });
+    return subscriber;
+  }
+
+  /** The day whose digest is due for this admin now, and its card; undefined when none is (or there is nothing to say). */
+  private dueFor(admin: Admin, trials: Trials, now: number, subscriber: Subscriber): { subscriber: Subscriber & { reference: NonNullable<Subscriber['reference']> }; day: string; view: NonNullable<ReturnType<typeof trialDigestFor>> } | undefined {
+    const { reference } = subscriber;
+    if (!subscriber.digest || !reference) return undefined;
+    if (subscriber.digestSentDay === localClock(now, subscriber.timeZone).date) this.done.set(adminKey(admin), { day: subscriber.digestSentDay, timeZone: subscriber.timeZone });
+    const day = dueDigestDay(now, subscriber.timeZone, subscriber.digestAt, subscriber.digestSentDay);
+    if (!day) return undefined;
+    const view = trialDigestFor(admin, trials.trials, day, trials.offerNames);
+    if (!view) return undefined; // nothing to say: nothing sent, and a trial taken later today still can be
+    return { subscriber: { ...subscriber, reference }, day, view };
   }
 
   /** The trials a digest can name anywhere on Earth now (local dates run a day either side of UTC). */
