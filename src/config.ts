@@ -125,7 +125,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'MAX_CONNECTIONS', description: 'Most HTTP connections open at once; further ones are closed as they arrive.', default: '256', requiredInProduction: false },
   { name: 'CARD_ACTIONS', description: 'execute: card buttons are Action.Execute (cards update in place through Universal Actions) with an Action.Submit fallback for clients without them. submit: every button is Action.Submit only, for tenants whose Teams phone clients fail on Action.Execute; Switchboard then updates the card in place through the Bot Connector.', default: 'execute', requiredInProduction: false },
   { name: 'MAX_QUANTITY', description: 'Largest licence quantity one subscription line may be set to.', default: '10000', requiredInProduction: false },
-  { name: 'DIGEST_TICK_MS', description: 'How often each instance looks for trial digests that are due (each admin\'s chosen time in their own time zone): a digest comes at most this long after its time.', default: '60000', requiredInProduction: false },
+  { name: 'DIGEST_TICK_MS', description: 'How often each instance looks for trial digests that are due (each admin\'s chosen time in their own time zone): a digest comes at most this long after its time; a new time set through another instance counts within 10 minutes.', default: '60000', requiredInProduction: false },
   { name: 'NOTICE_POLL_MS', description: 'How often each instance looks in the outbox for change notices to deliver when no change of its own wakes it: notices of a change made through another instance, or left by an instance that stopped, go out within this long (plus a lease of 60 s for the latter).', default: '5000', requiredInProduction: false },
 ];
 
