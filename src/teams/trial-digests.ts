@@ -13,7 +13,7 @@ export interface DigestOptions {
   readonly tickMs: number;
   /** How long a claimed day keeps other instances off it: longer than the retries of one send. */
   readonly leaseMs: number;
-  /** How long the trials read from the directory are used before they are read again. */
+  /** How long what the timer read is used before it is read again: the trials from the directory, each admin's settings and chat. */
   readonly trialsMaxAgeMs: number;
   readonly now: () => number;
 }
@@ -26,6 +26,12 @@ interface Trials {
   readonly offerNames: ReadonlyMap<string, string>;
   readonly readAt: number;
   readonly since: string;
+}
+
+interface DueDigest {
+  readonly subscriber: Subscriber & { readonly reference: NonNullable<Subscriber['reference']> };
+  readonly day: string;
+  readonly view: NonNullable<ReturnType<typeof trialDigestFor>>;
 }
 
 /** The activity id of an admin's digest for a day: a resend after a crash is the same message. */
@@ -148,7 +154,7 @@ export class TrialDigests implements DigestOnDemand {
   }
 
   /** The day whose digest is due for this admin now, and its card; undefined when none is (or there is nothing to say). */
-  private dueFor(admin: Admin, trials: Trials, now: number, subscriber: Subscriber): { subscriber: Subscriber & { reference: NonNullable<Subscriber['reference']> }; day: string; view: NonNullable<ReturnType<typeof trialDigestFor>> } | undefined {
+  private dueFor(admin: Admin, trials: Trials, now: number, subscriber: Subscriber): DueDigest | undefined {
     const { reference } = subscriber;
     if (!subscriber.digest || !reference) return undefined;
     if (subscriber.digestSentDay === localClock(now, subscriber.timeZone).date) this.done.set(adminKey(admin), { day: subscriber.digestSentDay, timeZone: subscriber.timeZone });

@@ -4,7 +4,7 @@ import { digestId } from '../../src/teams/trial-digests';
 import { BotClient, textOf, type Card, type Person } from '../support/bot-client';
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
 import { ADELE, ALEX, DEMO_FILE, MEGAN, TENANT, tempDir } from '../support/directories';
-import { acceptedSends, installActivity, waitFor } from '../support/notices';
+import { acceptedSends, installActivity, sentCardText, waitFor } from '../support/notices';
 
 /**
  * The digest in each admin's own time zone, and an admin's "no digest" kept across restarts:
@@ -69,7 +69,7 @@ describe('the trial digest in time zones and with notices switched off', () => {
       await waitFor('Alex’s digest', () => acceptedSends(standIn, alexChat.conversationId).length > 0);
       const [alexDigest] = acceptedSends(standIn, alexChat.conversationId);
       expect(alexDigest!.body.id).toBe(digestId({ tenantId: TENANT, aadObjectId: ALEX }, '2026-12-01'));
-      expect(textOf(alexDigest!.body.attachments[0].content as Card)).toContain('ends in 4 days');
+      expect(sentCardText(alexDigest!)).toContain('ends in 4 days');
       await quiet();
       expect(acceptedSends(standIn, adeleChat.conversationId)).toEqual([]);
 
@@ -77,7 +77,7 @@ describe('the trial digest in time zones and with notices switched off', () => {
       await waitFor('Adele’s digest', () => acceptedSends(standIn, adeleChat.conversationId).length > 0);
       const [adeleDigest] = acceptedSends(standIn, adeleChat.conversationId);
       expect(adeleDigest!.body.id).toBe(digestId({ tenantId: TENANT, aadObjectId: ADELE }, '2026-12-02'));
-      const text = textOf(adeleDigest!.body.attachments[0].content as Card);
+      const text = sentCardText(adeleDigest!);
       expect(text).toContain('Cobalt Software');
       expect(text).toContain('ends in 3 days');
       await quiet();

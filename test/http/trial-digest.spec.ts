@@ -1,10 +1,10 @@
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { digestId } from '../../src/teams/trial-digests';
-import { BotClient, textOf, type Card } from '../support/bot-client';
+import { BotClient, textOf } from '../support/bot-client';
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
 import { DEMO_FILE, MEGAN, TENANT, tempDir } from '../support/directories';
-import { acceptedSends, installActivity, waitFor } from '../support/notices';
+import { acceptedSends, installActivity, sentCardText, waitFor } from '../support/notices';
 
 /**
  * The daily trial digest over real HTTP with the Bot Connector stand-in, the clock frozen: on
@@ -43,7 +43,7 @@ describe('trial digest over HTTP with the Bot Connector stand-in', () => {
     await waitFor('Megan’s digest', () => acceptedSends(standIn, chat.conversationId).length > 0);
     const [sent] = acceptedSends(standIn, chat.conversationId);
     expect(sent!.body.id).toBe(digestId({ tenantId: TENANT, aadObjectId: MEGAN }, '2026-12-02'));
-    const text = textOf(sent!.body.attachments[0].content as Card);
+    const text = sentCardText(sent!);
     expect(text).toContain('Cobalt Software');
     expect(text).toContain('ends in 3 days');
     expect(text).toContain('Dunmore Plumbing');
@@ -62,6 +62,6 @@ describe('trial digest over HTTP with the Bot Connector stand-in', () => {
     await waitFor('the digest asked for', () => acceptedSends(standIn, chat.conversationId).length === 2);
     const [, asked] = acceptedSends(standIn, chat.conversationId);
     expect(asked!.body.id).not.toBe(sent!.body.id);
-    expect(textOf(asked!.body.attachments[0].content as Card)).toContain('Cobalt Software');
+    expect(sentCardText(asked!)).toContain('Cobalt Software');
   }, 30_000);
 });

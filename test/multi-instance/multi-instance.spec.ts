@@ -5,7 +5,7 @@ import { addDays } from '../../src/domain/trials';
 import { digestId } from '../../src/teams/trial-digests';
 import { admin, ALEX, MEGAN, TENANT, wideDirectory } from '../support/directories';
 import { startConnectorStandIn } from '../support/connector-stand-in';
-import { acceptedSends, changeAs, installActivity, waitFor } from '../support/notices';
+import { acceptedSends, changeAs, install, sentCardText, waitFor } from '../support/notices';
 import { randomUUID } from 'node:crypto';
 import { useInstances, type Instance } from './instances';
 
@@ -236,8 +236,7 @@ describe('three instances on one Cosmos DB', () => {
     const standIn = await startConnectorStandIn();
     try {
       const chat = `megan-personal-${randomUUID()}`;
-      const installed = await fetch(`${instance('A').url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installActivity(standIn, megan, chat)) });
-      expect(installed.status).toBe(200);
+      expect(await install(instance('A').url, standIn, megan, chat)).toBe(200);
       // One change through each instance, each on an account of its own (a review on another
       // instance's cache would be refused as changed by someone else, which is not this test's business).
       const ids: string[] = [];
@@ -259,8 +258,7 @@ describe('three instances on one Cosmos DB', () => {
     const standIn = await startConnectorStandIn();
     try {
       const chat = `tess-personal-${randomUUID()}`;
-      const installed = await fetch(`${instance('A').url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installActivity(standIn, tess, chat)) });
-      expect(installed.status).toBe(200);
+      expect(await install(instance('A').url, standIn, tess, chat)).toBe(200);
       // Due at once, whatever the hour in UTC; said to another instance than the install.
       const [saved] = await instance('B').bot.withServiceUrl(standIn.url).inConversation(chat).say(tess, 'notices digest at 00:00');
       expect(textOf(saved!)).toContain('00:00');
@@ -269,8 +267,8 @@ describe('three instances on one Cosmos DB', () => {
       await new Promise((r) => setTimeout(r, 2_000)); // several ticks of every instance, were one to send again
       expect(sent()).toHaveLength(1);
       expect(sent()[0]!.body.id).toBe(digestId({ tenantId: TENANT, aadObjectId: TESS }, today()));
-      expect(textOf(sent()[0]!.body.attachments[0].content as Card)).toContain('Trial Customer');
-      expect(textOf(sent()[0]!.body.attachments[0].content as Card)).toContain('ends in 3 days');
+      expect(sentCardText(sent()[0]!)).toContain('Trial Customer');
+      expect(sentCardText(sent()[0]!)).toContain('ends in 3 days');
     } finally {
       await standIn.close();
     }

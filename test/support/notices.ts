@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { noticeId } from '../../src/app/change-notices';
 import { idempotencyKey } from '../../src/app/subscription-changes';
-import { BotClient, buttonOf, click, type Card, type Person } from './bot-client';
+import { BotClient, buttonOf, click, textOf, type Card, type Person } from './bot-client';
 import type { ConnectorCall, ConnectorStandIn } from './connector-stand-in';
 import { TENANT } from './directories';
 
@@ -23,6 +23,17 @@ export function installActivity(standIn: ConnectorStandIn, person: Person, conve
 /** Proactive messages the stand-in accepted in a conversation (new messages, not replies or updates). */
 export function acceptedSends(standIn: ConnectorStandIn, conversationId: string): ConnectorCall[] {
   return standIn.calls.filter((c) => c.route === 'send' && c.conversationId === conversationId && c.status === 201);
+}
+
+/** The text of the card a proactive message carried. */
+export function sentCardText(call: ConnectorCall): string {
+  return textOf(call.body.attachments[0].content as Card);
+}
+
+/** Posts the app's install in `person`'s personal chat to a bot at `botUrl`; the HTTP status. */
+export async function install(botUrl: string, standIn: ConnectorStandIn, person: Person, conversationId: string): Promise<number> {
+  const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installActivity(standIn, person, conversationId)) });
+  return response.status;
 }
 
 export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000, detail?: () => string): Promise<void> {
