@@ -25,6 +25,7 @@ import { DEFAULT_DIGEST_OPTIONS, TrialDigests, type DigestOptions } from './team
 import { NoticeSubscribers } from './teams/notice-subscribers';
 import { FailClosedAuthentication, loginUrlFor, NOT_AUTHENTICATED, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
+import { ReusedConnectorClients } from './teams/reused-connector-clients';
 import { ActionRouter } from './teams/router';
 
 /** Composition root: config -> stores -> use cases -> bot -> restify. */
@@ -86,7 +87,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
 
   const auth = new FailClosedAuthentication(
-    new ConfigurationBotFrameworkAuthentication(authSettings(config), options.connectorCredentials),
+    new ReusedConnectorClients(new ConfigurationBotFrameworkAuthentication(authSettings(config), options.connectorCredentials)),
     (reason) => log.warn({ reason }, 'request rejected: not authenticated'),
     config.bot ? (config.bot.tokenIssuer ?? PUBLIC_CLOUD_SETTINGS.ToBotFromChannelTokenIssuer) : undefined,
   );

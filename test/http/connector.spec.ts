@@ -70,6 +70,24 @@ describe('Submit presses and the Bot Connector (test mode, unauthenticated loopb
     expect(JSON.stringify(warning)).not.toMatch(/authorization|Bearer/i);
   }, 30_000);
 
+  it('sends each conversation’s cards to its own serviceUrl, turn after turn, though connector clients are reused', async () => {
+    // Two regions' connectors: the clients kept between turns are per serviceUrl.
+    const other = await startConnectorStandIn();
+    try {
+      const elsewhere = BotClient.attach(logged.server, other);
+      for (let round = 0; round < 3; round++) {
+        const here = standIn.calls.length;
+        const there = other.calls.length;
+        await bot.say(alex, 'where am i');
+        await elsewhere.say(alex, 'where am i');
+        expect(standIn.calls.slice(here).map((c) => [c.route, c.conversationId])).toEqual([['reply', bot.conversationId]]);
+        expect(other.calls.slice(there).map((c) => [c.route, c.conversationId])).toEqual([['reply', elsewhere.conversationId]]);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('updates in place after one 503 or 429 with Retry-After, which the connector client retries', async () => {
     for (const fault of [{ status: 503 }, { status: 429, retryAfterSeconds: 1 }] as const) {
       const [where] = await bot.say(alex, 'where am i');
