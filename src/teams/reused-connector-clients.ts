@@ -30,27 +30,21 @@ export class ReusedConnectorClients extends BotFrameworkAuthentication {
     super();
   }
 
-  override authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateRequest(activity, authHeader);
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.reusing(await this.inner.authenticateRequest(activity, authHeader));
   }
 
-  override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
-    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.reusing(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
   }
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
   }
 
+  /** Proactive sends (continueConversationAsync) ask here. */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const app = appIdOf(claimsIdentity);
-    const cache = this.connectors;
-    const factory = () => this.inner.createConnectorFactory(claimsIdentity);
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return cache.get(JSON.stringify([app, serviceUrl, audience ?? null]), () => factory().create(serviceUrl, audience));
-      }
-    })();
+    return this.reusingFactory(claimsIdentity, () => this.inner.createConnectorFactory(claimsIdentity));
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -63,6 +57,22 @@ export class ReusedConnectorClients extends BotFrameworkAuthentication {
 
   override getOriginatingAudience(): string {
     return this.inner.getOriginatingAudience();
+  }
+
+  /** Inbound turns take their connector factory from the authentication result. */
+  private reusing(result: AuthenticateRequestResult): AuthenticateRequestResult {
+    const { connectorFactory } = result;
+    return connectorFactory ? { ...result, connectorFactory: this.reusingFactory(result.claimsIdentity, () => connectorFactory) } : result;
+  }
+
+  private reusingFactory(claimsIdentity: ClaimsIdentity, inner: () => ConnectorFactory): ConnectorFactory {
+    const app = appIdOf(claimsIdentity);
+    const cache = this.connectors;
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return cache.get(JSON.stringify([app, serviceUrl, audience ?? null]), () => inner().create(serviceUrl, audience));
+      }
+    })();
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector';
 import { MAX_REUSED_CLIENTS, ReusedConnectorClients } from '../../src/teams/reused-connector-clients';
 
@@ -21,6 +21,20 @@ describe('ReusedConnectorClients', () => {
     expect(second).toBe(first);
     // The client still points where the turn said.
     expect((first as unknown as { baseUri: string }).baseUri).toBe(URL_A);
+  });
+
+  it('gives inbound turns, whose factory comes with the authentication result, the same connector client', async () => {
+    const reused = auth();
+    const activity = { type: 'message', channelId: 'msteams', serviceUrl: URL_A } as Activity;
+    const clients = [];
+    for (let turn = 0; turn < 3; turn++) {
+      const result = await reused.authenticateRequest(activity, '');
+      clients.push(await result.connectorFactory.create(URL_A, result.audience));
+    }
+    expect(new Set(clients).size).toBe(1);
+    // The same cache serves proactive sends for that app.
+    const result = await reused.authenticateRequest(activity, '');
+    expect(await reused.createConnectorFactory(result.claimsIdentity).create(URL_A, result.audience)).toBe(clients[0]);
   });
 
   it('keeps service URLs, audiences and apps apart', async () => {
