@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { LogLevel } from './config';
+import { errorForLog } from './log-error';
 
 /**
  * Structured JSON logs. Only ids, types, verbs and timings are logged: never tokens, secrets,
@@ -20,6 +21,9 @@ export function createLog(level: LogLevel, destination?: pino.DestinationStream)
         paths: ['authorization', 'headers.authorization', '*.authorization', 'password', '*.password', 'MicrosoftAppPassword', 'COSMOS_KEY', 'key', '*.key', 'token', '*.token'],
         censor: '[redacted]',
       },
+      // `err` holds what errorForLog made ({ type, message, stack? }); pino's own serializer would
+      // rename its type to "Object". An Error logged by mistake is cut down the same way.
+      serializers: { err: (value: unknown) => (value instanceof Error ? errorForLog(value) : value) },
     },
     destination ?? terminalDestination(),
   );

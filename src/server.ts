@@ -1,4 +1,4 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Activity, type TurnContext } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
@@ -23,9 +23,11 @@ import { DEFAULT_DELIVERY_OPTIONS, NoticeDeliverer, type DeliveryOptions } from 
 import { ProactiveSender } from './teams/proactive-sender';
 import { DEFAULT_DIGEST_OPTIONS, TrialDigests, type DigestOptions } from './teams/trial-digests';
 import { NoticeSubscribers } from './teams/notice-subscribers';
-import { FailClosedAuthentication, loginUrlFor, NOT_AUTHENTICATED, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
+import { FailClosedAuthentication, loginUrlFor, PUBLIC_CLOUD_SETTINGS } from './teams/fail-closed-authentication';
 import { CardRenderer } from './teams/card-renderer';
 import { ReusedConnectorClients } from './teams/reused-connector-clients';
+import { SwitchboardAdapter } from './teams/switchboard-adapter';
+import { errorForLog } from './log-error';
 import { ActionRouter } from './teams/router';
 
 /** Composition root: config -> stores -> use cases -> bot -> restify. */
@@ -91,7 +93,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     (reason) => log.warn({ reason }, 'request rejected: not authenticated'),
     config.bot ? (config.bot.tokenIssuer ?? PUBLIC_CLOUD_SETTINGS.ToBotFromChannelTokenIssuer) : undefined,
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new SwitchboardAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error({ correlationId: context.activity.id, activityType: context.activity.type, err: { type: error.name, message: error.message } }, 'turn failed');
   };
@@ -137,9 +139,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     }
     inFlight++;
     try {
-      await adapter.process(req, fixedUnauthorizedBody(res), (context) => bot.run(context));
+      const answer = await adapter.answer(authorizationOf(req), req.body as Activity, (context) => bot.run(context));
+      if (answer.body === undefined) {
+        res.status(answer.status);
+        res.end();
+      } else {
+        res.send(answer.status, answer.body);
+      }
     } catch (err) {
-      log.error({ err }, 'request failed');
+      log.error({ err: errorForLog(err, { stack: true }) }, 'request failed');
       if (!res.headersSent) res.send(500, { error: 'InternalError', message: 'Something went wrong.' });
     } finally {
       inFlight--;
@@ -220,35 +228,10 @@ function authSettings(config: Config): Record<string, string> {
   };
 }
 
-/**
- * The response as CloudAdapter sees it, except that a 401 always carries the same short JSON
- * body: botbuilder would send its error message (the caller's audience, the metadata URL and
- * its network error). FailClosedAuthentication has logged the reason.
- */
-function fixedUnauthorizedBody(res: restify.Response) {
-  let status = 200;
-  let sent = false;
-  const unauthorized = () => {
-    sent = true;
-    res.send(401, { error: 'Unauthorized', message: NOT_AUTHENTICATED });
-  };
-  return {
-    socket: res.socket,
-    header: (name: string, value: unknown) => res.header(name, value),
-    status(code: number) {
-      status = code;
-      return res.status(code);
-    },
-    send(...args: unknown[]) {
-      if (status !== 401) return (res.send as (...a: unknown[]) => unknown)(...args);
-      if (!sent) unauthorized();
-      return undefined;
-    },
-    end(...args: unknown[]) {
-      if (status === 401 && !sent) return unauthorized();
-      return (res.end as (...a: unknown[]) => unknown)(...args);
-    },
-  };
+/** The Authorization header as sent ('' when there is none, which only loopback development accepts). */
+function authorizationOf(req: restify.Request): string {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? header : '';
 }
 
 /**

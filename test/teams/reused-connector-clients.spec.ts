@@ -29,7 +29,7 @@ describe('ReusedConnectorClients', () => {
     const clients = [];
     for (let turn = 0; turn < 3; turn++) {
       const result = await reused.authenticateRequest(activity, '');
-      clients.push(await result.connectorFactory.create(URL_A, result.audience));
+      clients.push(await result.connectorFactory!.create(URL_A, result.audience));
     }
     expect(new Set(clients).size).toBe(1);
     // The same cache serves proactive sends for that app.
