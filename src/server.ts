@@ -1,4 +1,4 @@
-import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Activity, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import * as restify from 'restify';
 import { AccountLookup } from './app/account-lookup';
@@ -27,6 +27,7 @@ import { FailClosedAuthentication, loginUrlFor, PUBLIC_CLOUD_SETTINGS } from './
 import { CardRenderer } from './teams/card-renderer';
 import { ReusedConnectorClients } from './teams/reused-connector-clients';
 import { SwitchboardAdapter } from './teams/switchboard-adapter';
+import { ConversationPlaces } from './teams/conversation-places';
 import { errorForLog } from './log-error';
 import { ActionRouter } from './teams/router';
 
@@ -82,7 +83,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     router,
     lookup: new AccountLookup(directory, navigator, config.portals),
     renderer,
-    state: new PrivateConversationState(stores.state),
+    places: new ConversationPlaces(stores.state),
     log,
     allowedTenants: config.allowedTenants,
     subscribers,

@@ -7,11 +7,9 @@ import {
   TurnContext,
   type Activity,
   type AppBasedLinkQuery,
-  type BotState,
   type InvokeResponse,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
-  type StatePropertyAccessor,
 } from 'botbuilder';
 import { errorView } from '../app/error-view';
 import type { AccountLookup } from '../app/account-lookup';
@@ -24,6 +22,7 @@ import { errorForLog } from '../log-error';
 import { actionFromInvoke, actionFromSubmit, isRecord, type ActionRequest } from './action-request';
 import { withSubmitFallbacks, type Card, type CardRenderer } from './card-renderer';
 import { callerOf } from './caller';
+import { ConversationPlaces } from './conversation-places';
 import { NoticeSubscribers } from './notice-subscribers';
 import { parseCommand, stripMentions } from './commands';
 import type { ActionRouter, Logger } from './router';
@@ -41,7 +40,8 @@ export interface BotDependencies {
   readonly router: ActionRouter;
   readonly lookup: AccountLookup;
   readonly renderer: CardRenderer;
-  readonly state: BotState;
+  /** Each admin's place in each conversation (conversation-places.ts). */
+  readonly places: ConversationPlaces;
   readonly log: TurnLogger;
   /** Lower-cased tenant ids allowed to use the bot; empty allows all. */
   readonly allowedTenants: readonly string[];
@@ -60,31 +60,23 @@ const TYPEAHEAD_RESULTS = 15;
  * arrives as an `adaptiveCard/action` invoke and replaces the card in place; Action.Submit
  * arrives as a message with `value` and replaces the card it came from (`replyToId`) through
  * the connector, or gets a new card when that fails.
- * The admin's position and recently visited accounts live in private conversation state (per
- * conversation and per user).
+ * The admin's position and recently visited accounts are kept per conversation and per user
+ * (conversation-places.ts).
  */
 export class SwitchboardBot extends TeamsActivityHandler {
-  private readonly position: StatePropertyAccessor<Position | undefined>;
-  /** The accounts most recently visited (see domain/recents.ts), saved with the position. */
-  private readonly recents: StatePropertyAccessor<unknown>;
   private readonly allowedTenants: ReadonlySet<string>;
   private readonly router: ActionRouter;
   private readonly lookup: AccountLookup;
   private readonly renderer: CardRenderer;
-  private readonly state: BotState;
+  private readonly places: ConversationPlaces;
   private readonly log: TurnLogger;
   private readonly subscribers: NoticeSubscribers | undefined;
-  /** The personal chat as last recorded for notices, kept with the position: a turn whose chat is unchanged writes nothing more. */
-  private readonly noticeChat: StatePropertyAccessor<string | undefined>;
 
   constructor(deps: BotDependencies) {
     super();
-    ({ router: this.router, lookup: this.lookup, renderer: this.renderer, state: this.state, log: this.log } = deps);
-    this.position = deps.state.createProperty<Position | undefined>('position');
-    this.recents = deps.state.createProperty<unknown>('recentAccounts');
+    ({ router: this.router, lookup: this.lookup, renderer: this.renderer, places: this.places, log: this.log } = deps);
     this.allowedTenants = new Set(deps.allowedTenants);
     this.subscribers = deps.subscribers;
-    this.noticeChat = deps.state.createProperty<string | undefined>('noticeChat');
 
     this.onMessage(async (context, next) => {
       const request = this.messageRequest(context);
@@ -128,7 +120,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     await this.notePersonalChat(context, turn);
     await super.run(context);
     try {
-      await this.state.saveChanges(context, false);
+      await this.places.save(context);
     } catch (err) {
       // The answer has gone out; losing this move only means the admin starts from their last saved place.
       this.log.error({ ...turn, err: errorForLog(err) }, 'could not save the position');
@@ -153,7 +145,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
     try {
       if (removed) {
         await this.subscribers.forget(caller);
-        await this.noticeChat.delete(context);
+        await this.places.delete(context, 'noticeChat');
         return;
       }
       const counts = [ActivityTypes.Message, ActivityTypes.Invoke, ActivityTypes.InstallationUpdate, ActivityTypes.ConversationUpdate].includes(activity.type as ActivityTypes);
@@ -162,9 +154,10 @@ export class SwitchboardBot extends TeamsActivityHandler {
       // The digest comes at the admin's own time of day: Teams names their time zone on messages.
       const timeZone = isTimeZone(activity.localTimezone) ? activity.localTimezone : undefined;
       const recorded = JSON.stringify(timeZone ? [reference, timeZone] : reference);
-      if ((await this.noticeChat.get(context)) === recorded) return;
+      // The chat last recorded is kept with the position: an unchanged chat costs no write.
+      if ((await this.places.get(context, 'noticeChat')) === recorded) return;
       await this.subscribers.remember(caller, reference, timeZone);
-      await this.noticeChat.set(context, recorded);
+      await this.places.set(context, 'noticeChat', recorded);
     } catch (err) {
       this.log.warn({ ...turn, err: errorForLog(err) }, 'could not remember the personal chat for notices');
     }
@@ -275,16 +268,16 @@ export class SwitchboardBot extends TeamsActivityHandler {
     let before: Position | undefined;
     let recents: string[];
     try {
-      before = await this.position.get(context);
-      recents = recentsFrom(await this.recents.get(context));
+      before = await this.places.get(context, 'position');
+      recents = recentsFrom(await this.places.get(context, 'recentAccounts'));
     } catch (err) {
       this.log.error({ correlationId: context.activity.id, err: errorForLog(err) }, 'could not read the position');
       return errorView(err instanceof SwitchboardError ? err : new DirectoryUnavailableError(err));
     }
     const result = await this.router.route(request, callerOf(context.activity), before, recents);
     if (result.position) {
-      await this.position.set(context, result.position);
-      await this.recents.set(context, afterVisit(recents, result.position.accountId));
+      await this.places.set(context, 'position', result.position);
+      await this.places.set(context, 'recentAccounts', afterVisit(recents, result.position.accountId));
     }
     return result.view;
   }
