@@ -1,4 +1,4 @@
-import type { Activity, Storage, StoreItem, TurnContext } from 'botbuilder';
+import type { Storage, StoreItem, TurnContext } from 'botbuilder';
 import type { Position } from '../domain/navigation';
 
 /**
@@ -34,7 +34,7 @@ export class ConversationPlaces {
   constructor(private readonly storage: Storage) {}
 
   /** PrivateConversationState's key (its namespace empty). */
-  static keyOf(activity: Partial<Activity>): string {
+  static keyOf(activity: { readonly channelId?: string; readonly conversation?: { readonly id?: string }; readonly from?: { readonly id?: string } }): string {
     const channelId = activity.channelId;
     const conversationId = activity.conversation?.id;
     const userId = activity.from?.id;

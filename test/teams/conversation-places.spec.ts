@@ -1,4 +1,4 @@
-import { MemoryStorage, PrivateConversationState, TestAdapter, TurnContext, type StoreItems } from 'botbuilder';
+import { MemoryStorage, PrivateConversationState, TestAdapter, TurnContext, type Activity, type StoreItems } from 'botbuilder';
 import { ConversationPlaces } from '../../src/teams/conversation-places';
 
 /**
@@ -23,10 +23,10 @@ const activity = (conversationId = 'a:conv-1', userId = '29:alex') => ({
   type: 'message',
   channelId: 'msteams',
   conversation: { id: conversationId },
-  from: { id: userId },
-  recipient: { id: '28:bot' },
+  from: { id: userId, name: 'Admin' },
+  recipient: { id: '28:bot', name: 'Switchboard' },
 });
-const turn = (a = activity()) => new TurnContext(new TestAdapter(), a);
+const turn = (a = activity()) => new TurnContext(new TestAdapter(), a as Partial<Activity>);
 const AT_NORTHWIND = { accountId: 'northwind', scopeRootId: 'northwind' };
 
 describe('ConversationPlaces', () => {
@@ -114,6 +114,6 @@ describe('ConversationPlaces', () => {
   });
 
   it('refuses an activity without the ids its key needs', () => {
-    expect(() => ConversationPlaces.keyOf({ channelId: 'msteams', from: { id: 'x', name: 'x' } })).toThrow('missing activity.conversation.id');
+    expect(() => ConversationPlaces.keyOf({ channelId: 'msteams', from: { id: 'x' } })).toThrow('missing activity.conversation.id');
   });
 });
