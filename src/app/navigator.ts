@@ -3,7 +3,7 @@ import type { Admin, Caller } from '../domain/admins';
 import { AccountNotFoundError, InvalidActionError, NotAllowedError } from '../domain/errors';
 import { breadcrumb, breadcrumbText, parentWithinScope, scopeRootIds, scopeRootOn, type Position } from '../domain/navigation';
 import { formatCount } from '../domain/numbers';
-import { capabilitiesOn, grantedRolesOn, isInScope, mayOpen, type Capabilities } from '../domain/permissions';
+import { grantedRolesOn, isInScope, mayOpen } from '../domain/permissions';
 import { portalLinks, type PortalTemplates } from '../domain/portals';
 import { ROLE_LABELS } from '../domain/roles';
 import { RECENT_LIMIT } from '../domain/recents';
@@ -160,26 +160,11 @@ export class Navigator {
     if (!here.caps.browse) throw new NotAllowedError(`Your roles on ${here.account.name} do not include seeing its sub accounts.`);
     const { pageSize } = this.options;
     const page = await this.directory.listChildren(here.account.id, { pageSize, ...(token !== undefined ? { token } : {}) });
-    // A child's capabilities depend only on its kind, unless the admin holds a membership on it:
-    // work them out once per kind rather than once per row.
-    const byKind = new Map<AccountKind, Capabilities>();
-    const own = new Set(here.admin.memberships.map((m) => m.accountId));
-    const capsOf = (child: (typeof page.items)[number]): Capabilities => {
-      if (own.has(child.id)) return capabilitiesOn(here.admin, [...here.path, child]);
-      let caps = byKind.get(child.kind);
-      if (!caps) byKind.set(child.kind, (caps = capabilitiesOn(here.admin, [...here.path, child])));
-      return caps;
-    };
-    const rows = page.items.map((child) => {
-      const caps = capsOf(child);
-      return {
-        ...refOf(child),
-        childCount: child.childCount,
-        descendantCount: child.descendantCount,
-        descendantCountText: formatCount(child.descendantCount),
-        portals: portalLinks(child, caps, this.options.portals),
-      };
-    });
+    const rows = page.items.map((child) => ({
+      ...refOf(child),
+      descendantCount: child.descendantCount,
+      descendantCountText: formatCount(child.descendantCount),
+    }));
     const total = page.total;
     const firstIndex = total === 0 ? 0 : page.offset + 1;
     const lastIndex = page.offset + rows.length;
@@ -264,17 +249,11 @@ export class Navigator {
       query,
       truncated: hits.length > shown.length,
       ...(note ? { note } : {}),
-      results: shown.map((hit) => {
-        const root = scopeRootOn(admin, hit.path)!;
-        const caps = capabilitiesOn(admin, hit.path);
-        return {
-          account: refOf(hit.account),
-          breadcrumbText: breadcrumbText(breadcrumb(hit.path, root)),
-          recent: recentIds.has(hit.account.id),
-          childCount: hit.account.childCount,
-          portals: portalLinks(hit.account, caps, this.options.portals),
-        };
-      }),
+      results: shown.map((hit) => ({
+        account: refOf(hit.account),
+        breadcrumbText: breadcrumbText(breadcrumb(hit.path, scopeRootOn(admin, hit.path)!)),
+        recent: recentIds.has(hit.account.id),
+      })),
     };
   }
 

@@ -41,11 +41,10 @@ export interface WhereAmIView {
   readonly adminName: string;
 }
 
+/** A row of the tree: what the row shows, nothing more (a page holds up to 20 of them). */
 export interface TreeRow extends AccountRef {
-  readonly childCount: number;
   readonly descendantCount: number;
   readonly descendantCountText: string;
-  readonly portals: readonly PortalLink[];
 }
 
 export interface TreeView {
@@ -114,8 +113,6 @@ export interface SearchResultView {
   readonly breadcrumbText: string;
   /** One of the admin's recently visited accounts, which find puts first. */
   readonly recent: boolean;
-  readonly childCount: number;
-  readonly portals: readonly PortalLink[];
 }
 
 export interface SearchView {
