@@ -144,8 +144,25 @@ export function matchOf(name: string, query: SearchQuery | undefined): Match | u
  * one fold, and both directories must find the same names.
  */
 export function matchText(text: string, query: SearchQuery): Match | undefined {
-  return matchForms(searchFormsOfText(text), query);
+  if (HAS_DIGIT.test(query.text)) return matchForms(searchFormsOfText(text), query);
+  // A query without digits is its own name-order form, and a form starts with it exactly when
+  // the text from that word start does (name order rewrites only digits, and the query can hold
+  // none). So most names are turned down by one indexOf, and only the word starts that match
+  // are put in name-order form. matchForms over searchFormsOfText is the rule this must equal.
+  const q = query.text;
+  if (text.indexOf(q) < 0) return undefined;
+  if (text === q) return { match: MatchKind.Exact, matched: text };
+  if (text.startsWith(q)) return { match: MatchKind.Prefix, matched: sortKeyOfFolded(text) };
+  let best: string | undefined;
+  for (const start of wordStarts(text)) {
+    if (start === 0 || !text.startsWith(q, start)) continue;
+    const form = sortKeyOfFolded(text.slice(start));
+    if (best === undefined || form < best) best = form;
+  }
+  return best === undefined ? undefined : { match: MatchKind.WordStart, matched: best };
 }
+
+const HAS_DIGIT = /[0-9]/;
 
 export function matchKind(name: string, query: string): MatchKind | undefined {
   return matchOf(name, searchQuery(query))?.match;

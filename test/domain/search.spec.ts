@@ -1,5 +1,6 @@
 import { compareNames } from '../../src/domain/name-order';
-import { foldName, MatchKind, matchKind, matchOf, MAX_WORD_STARTS, rankMatches, searchQuery, searchText, wordStarts, type SearchCandidate } from '../../src/domain/search';
+import fc from 'fast-check';
+import { foldName, MatchKind, matchForms, matchKind, matchOf, matchText, MAX_WORD_STARTS, rankMatches, searchFormsOfText, searchQuery, searchText, wordStarts, type SearchCandidate } from '../../src/domain/search';
 
 const c = (id: string, name: string, depth = 1): SearchCandidate => ({ id, name, depth });
 const ids = (query: string, candidates: SearchCandidate[]): string[] => rankMatches(query, candidates).map((m) => m.item.id);
@@ -176,5 +177,32 @@ describe('compareNames', () => {
     expect(compareNames('Alpha', 'álpha')).toBe(0);
     expect(compareNames('a', 'b')).toBeLessThan(0);
     expect(compareNames('b', 'a')).toBeGreaterThan(0);
+  });
+});
+
+describe('matchText (names already in search form)', () => {
+  // Names and queries from a small alphabet, so that matches, word starts and numbers are common.
+  const piece = fc.constantFrom('acme', 'ac', 'me', ' ', '  ', '-', '(', ')', "'", '’', 'é', 'e\u0301', 'dental', 'den', 'unit', '4', '42', '007', '0', 'ß', 'İ', '\u0001', 'ltd', 'a', 'b');
+  const text = fc.array(piece, { maxLength: 16 }).map((parts) => parts.join(''));
+
+  it('answers as matching every word start in name-order form does (the rule it shortcuts)', () => {
+    fc.assert(
+      fc.property(text, text, (name, query) => {
+        const q = searchQuery(query);
+        if (!q) return;
+        const folded = searchText(name);
+        expect(matchText(folded, q)).toEqual(matchForms(searchFormsOfText(folded), q));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('finds a later word, a prefix and an exact name without digits, and numbers by value', () => {
+    const q = searchQuery('dental')!;
+    expect(matchText(searchText('St Anne’s (Dental) Practice'), q)).toEqual({ match: MatchKind.WordStart, matched: 'dental) practice' });
+    expect(matchText(searchText('Dental Care'), q)?.match).toBe(MatchKind.Prefix);
+    expect(matchText(searchText('Dental'), q)?.match).toBe(MatchKind.Exact);
+    expect(matchText(searchText('Accidental Ltd'), q)).toBeUndefined();
+    expect(matchText(searchText('Unit 0042'), searchQuery('unit 4')!)?.match).toBe(MatchKind.Prefix);
   });
 });
