@@ -47,13 +47,20 @@ export function wordStarts(text: string): number[] {
   starts.push(0);
   // Each character is classified once (the previous one's answer is kept): a search tests every
   // candidate name, and the Unicode class test is the costly part.
-  let previousIsWord = WORD_CHAR.test(text[0]!);
+  let previousIsWord = isWordChar(text, 0);
   for (let i = 1; i < text.length && starts.length < MAX_WORD_STARTS; i++) {
-    const isWord = WORD_CHAR.test(text[i]!);
+    const isWord = isWordChar(text, i);
     if (isWord && !previousIsWord) starts.push(i);
     previousIsWord = isWord;
   }
   return starts;
+}
+
+/** WORD_CHAR's answer for the code unit at `i`; ASCII, most of every name, without the Unicode regex. */
+function isWordChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x27;
+  return WORD_CHAR.test(text[i]!);
 }
 
 /** The most digits a number in `name` has, leading zeros aside (0 when it has none). */

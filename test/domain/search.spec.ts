@@ -81,6 +81,17 @@ describe('wordStarts', () => {
     expect(matchKind(name, `w${MAX_WORD_STARTS - 1}`)).toBe(MatchKind.WordStart);
     expect(matchKind(name, `w${MAX_WORD_STARTS}`)).toBeUndefined();
   });
+
+  it('classifies every code unit as the Unicode word class does (letters, digits, marks, apostrophes)', () => {
+    const WORD = /[\p{L}\p{N}\p{M}'\u2019]/u;
+    const byRegex = (text: string): number[] => {
+      const starts: number[] = [];
+      for (let i = 0; i < text.length && starts.length < MAX_WORD_STARTS; i++) if (i === 0 || (WORD.test(text[i]!) && !WORD.test(text[i - 1]!))) starts.push(i);
+      return starts;
+    };
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => expect(wordStarts(text)).toEqual(byRegex(text))), { numRuns: 3000 });
+    expect(wordStarts("a'b _c`d ~e")).toEqual(byRegex("a'b _c`d ~e"));
+  });
 });
 
 describe('numbers in a query', () => {
