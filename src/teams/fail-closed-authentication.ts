@@ -1,15 +1,7 @@
-import {
-  AuthenticationConstants,
-  AuthenticationError,
-  BotFrameworkAuthentication,
-  type AuthenticateRequestResult,
-  type BotFrameworkClient,
-  type ClaimsIdentity,
-  type ConnectorFactory,
-  type UserTokenClient,
-} from 'botframework-connector';
+import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult, type BotFrameworkAuthentication, type ClaimsIdentity } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
 import { StatusCodes } from 'botbuilder';
+import { DelegatingAuthentication } from './delegating-authentication';
 
 /** The whole body of every 401: which check failed is logged, never told to the caller. */
 export const NOT_AUTHENTICATED = 'The request is not authenticated.';
@@ -25,18 +17,18 @@ export const NOT_AUTHENTICATED = 'The request is not authenticated.';
  * `serviceUrl` skips botbuilder's `serviceurl` binding, so one is required and must equal the
  * claim; and a token without `exp` never expires in botbuilder, so one is required.
  */
-export class FailClosedAuthentication extends BotFrameworkAuthentication {
+export class FailClosedAuthentication extends DelegatingAuthentication {
   /**
    * @param channelIssuer when set (authenticated mode), only tokens from this issuer (the
    * channel's) get as far as botbuilder: Switchboard talks to Teams only, so Emulator and skill
    * tokens are refused; and the token must expire and be bound to the activity's serviceUrl.
    */
   constructor(
-    private readonly inner: BotFrameworkAuthentication,
+    inner: BotFrameworkAuthentication,
     private readonly onRejected: (reason: string) => void,
     private readonly channelIssuer?: string,
   ) {
-    super();
+    super(inner);
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
@@ -69,22 +61,6 @@ export class FailClosedAuthentication extends BotFrameworkAuthentication {
 
   override async authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.failClosed(() => this.inner.authenticateChannelRequest(authHeader));
-  }
-
-  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.inner.createConnectorFactory(claimsIdentity);
-  }
-
-  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.inner.createUserTokenClient(claimsIdentity);
-  }
-
-  override createBotFrameworkClient(): BotFrameworkClient {
-    return this.inner.createBotFrameworkClient();
-  }
-
-  override getOriginatingAudience(): string {
-    return this.inner.getOriginatingAudience();
   }
 
   private async failClosed<T>(authenticate: () => Promise<T>): Promise<T> {

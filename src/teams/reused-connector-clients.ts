@@ -1,14 +1,13 @@
 import {
   AuthenticationConstants,
-  BotFrameworkAuthentication,
   ConnectorFactory,
   type AuthenticateRequestResult,
-  type BotFrameworkClient,
   type ClaimsIdentity,
   type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
+import { DelegatingAuthentication } from './delegating-authentication';
 
 /** Clients kept per kind (connector clients per app, service URL and audience; token clients per app). */
 export const MAX_REUSED_CLIENTS = 64;
@@ -22,13 +21,9 @@ export const MAX_REUSED_CLIENTS = 64;
  *
  * The maps are bounded: in loopback development the service URL is whatever the request says.
  */
-export class ReusedConnectorClients extends BotFrameworkAuthentication {
+export class ReusedConnectorClients extends DelegatingAuthentication {
   private readonly connectors = new BoundedCache<Promise<ConnectorClient>>(MAX_REUSED_CLIENTS);
   private readonly tokenClients = new BoundedCache<Promise<UserTokenClient>>(MAX_REUSED_CLIENTS);
-
-  constructor(private readonly inner: BotFrameworkAuthentication) {
-    super();
-  }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     return this.reusing(await this.inner.authenticateRequest(activity, authHeader));
@@ -38,10 +33,6 @@ export class ReusedConnectorClients extends BotFrameworkAuthentication {
     return this.reusing(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
   }
 
-  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
-    return this.inner.authenticateChannelRequest(authHeader);
-  }
-
   /** Proactive sends (continueConversationAsync) ask here. */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
     return this.reusingFactory(claimsIdentity, () => this.inner.createConnectorFactory(claimsIdentity));
@@ -49,14 +40,6 @@ export class ReusedConnectorClients extends BotFrameworkAuthentication {
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     return this.tokenClients.get(JSON.stringify([appIdOf(claimsIdentity)]), () => this.inner.createUserTokenClient(claimsIdentity));
-  }
-
-  override createBotFrameworkClient(): BotFrameworkClient {
-    return this.inner.createBotFrameworkClient();
-  }
-
-  override getOriginatingAudience(): string {
-    return this.inner.getOriginatingAudience();
   }
 
   /** Inbound turns take their connector factory from the authentication result. */
