@@ -1,4 +1,4 @@
-import { CloudAdapter, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, INVOKE_RESPONSE_KEY, StatusCodes, TurnContext, type Activity, type InvokeResponse, type Middleware, type MiddlewareHandler } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import { NOT_AUTHENTICATED } from './fail-closed-authentication';
 
@@ -10,21 +10,59 @@ export interface ChannelAnswer {
 }
 
 /**
- * CloudAdapter with the HTTP glue of our own. `CloudAdapter.process` re-validates a body the
- * server has already checked (activity-shape.ts) with zod schemas it builds on every request,
- * copying the activity twice; it answers any failure with the library's message. Here the turn
- * goes straight to `processActivity`, a refused token gets the one short 401 body, and any other
- * failure is the caller's to log and answer (with nothing of the error in it).
+ * CloudAdapter with the HTTP glue and the turn pipeline of our own.
+ * - `CloudAdapter.process` re-validates a body the server has already checked (activity-shape.ts)
+ *   with zod schemas it builds on every request, copying the activity twice, and answers any
+ *   failure with the library's message. Here a refused token gets the one short 401 body, and any
+ *   other failure is the caller's to log and answer (with nothing of the error in it).
+ * - The turn itself is `CloudAdapterBase.processActivity`'s steps, in native async code: its
+ *   generator-based helpers (and the revocable proxy around the context) left part of every
+ *   turn's allocation promoted to the old space (`--trace-gc-nvp`). Switchboard registers no
+ *   adapter middleware, so the turn runs the bot's logic directly; `use` refuses any.
  */
 export class SwitchboardAdapter extends CloudAdapter {
   async answer(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<ChannelAnswer> {
     try {
-      const response = await this.processActivity(authHeader, withTimestamps(activity), logic);
+      const response = await this.runTurn(authHeader, withTimestamps(activity), logic);
       return { status: response?.status ?? 200, body: response?.body };
     } catch (error) {
       if (error instanceof AuthenticationError) return { status: 401, body: { error: 'Unauthorized', message: NOT_AUTHENTICATED } };
       throw error;
     }
+  }
+
+  override use(...middlewares: Array<MiddlewareHandler | Middleware>): this {
+    throw new Error(`SwitchboardAdapter runs no middleware (${middlewares.length} given): answer() runs the bot's logic directly.`);
+  }
+
+  /** What CloudAdapterBase.processActivity does for a request with an auth header. */
+  private async runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    const auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    (activity as { callerId?: string }).callerId = auth.callerId;
+    const connectorClient = await auth.connectorFactory?.create(activity.serviceUrl, auth.audience);
+    if (!connectorClient) throw new Error('Unable to extract ConnectorClient from turn context.');
+    const userTokenClient = await this.botFrameworkAuthentication.createUserTokenClient(auth.claimsIdentity);
+    const context = new TurnContext(this, activity);
+    context.turnState.set(this.BotIdentityKey, auth.claimsIdentity);
+    context.turnState.set(this.ConnectorClientKey, connectorClient);
+    context.turnState.set(this.UserTokenClientKey, userTokenClient);
+    context.turnState.set(BotCallbackHandlerKey, logic);
+    context.turnState.set(this.ConnectorFactoryKey, auth.connectorFactory);
+    context.turnState.set(this.OAuthScopeKey, auth.audience);
+    if (activity.locale) context.locale = activity.locale;
+    try {
+      await logic(context);
+    } catch (error) {
+      if (!this.onTurnError) throw error;
+      await this.onTurnError(context, error as Error);
+    }
+    // The turn's results, as processTurnResults leaves them on the context.
+    if (activity.deliveryMode === DeliveryModes.ExpectReplies) return { status: StatusCodes.OK, body: { activities: context.bufferedReplyActivities } };
+    if (activity.type === ActivityTypes.Invoke) {
+      const sent = context.turnState.get(INVOKE_RESPONSE_KEY) as Partial<Activity> | undefined;
+      return sent ? (sent.value as InvokeResponse) : { status: StatusCodes.NOT_IMPLEMENTED };
+    }
+    return undefined;
   }
 }
 
