@@ -17,7 +17,8 @@ import { matchText, searchText, type Match, type SearchQuery } from '../../domai
  * scope's ranges and checks the text of only the names left.
  */
 export class AccountIndex {
-  private readonly byId = new Map<string, Account>();
+  /** Accounts by slot (see slots): one Map from id to slot serves every lookup, and the accounts sit in an array. */
+  private readonly accounts: Account[];
   /** Base level id -> how many accounts buy from it; gathered on first use (the tree's shape only changes by loading a file). */
   private readonly buyers = new Map<string, number>();
   private readonly children = new Map<string, string[]>();
@@ -44,6 +45,7 @@ export class AccountIndex {
   constructor(doc: DirectoryDocument) {
     const records = doc.accounts;
     const n = records.length;
+    this.accounts = new Array<Account>(n);
     this.ids = new Array<string>(n);
     this.folded = new Array<string>(n);
     this.sortKeys = new Array<string>(n);
@@ -52,16 +54,15 @@ export class AccountIndex {
       const record = records[slot]!;
       const { id, name, parentId, brand } = record;
       const kind = defaultKind(record);
-      const enabledOffers = record.enabledOffers ?? [];
-      const subscriptions = record.subscriptions ?? [];
+      // Most accounts have no offers enabled or no subscriptions: they share one empty list.
+      const enabledOffers = record.enabledOffers?.length ? record.enabledOffers : NONE;
+      const subscriptions = record.subscriptions?.length ? record.subscriptions : NONE;
       const version = record.version ?? '1';
       // Two literal shapes rather than a conditional spread: the same objects, built faster.
-      this.byId.set(
-        id,
+      this.accounts[slot] =
         brand
           ? { id, name, parentId, kind, brand, enabledOffers, subscriptions, version }
-          : { id, name, parentId, kind, enabledOffers, subscriptions, version },
-      );
+          : { id, name, parentId, kind, enabledOffers, subscriptions, version };
       this.slots.set(record.id, slot);
       this.ids[slot] = record.id;
       // Folded once per account: search compares these, and sorting the keys, never re-folding.
@@ -139,15 +140,17 @@ export class AccountIndex {
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.slots.size;
   }
 
   get(id: string): Account | undefined {
-    return this.byId.get(id);
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.accounts[slot];
   }
 
-  all(): IterableIterator<Account> {
-    return this.byId.values();
+  /** Every account once, in the document's order. */
+  *all(): IterableIterator<Account> {
+    for (const slot of this.slots.values()) yield this.accounts[slot]!;
   }
 
   depth(id: string): number {
@@ -170,7 +173,7 @@ export class AccountIndex {
     const below = [...this.childIds(id)];
     for (let child = below.pop(); child !== undefined; child = below.pop()) {
       count++;
-      const account = this.byId.get(child);
+      const account = this.get(child);
       if (account && !isBaseLevel(account)) below.push(...this.childIds(child));
     }
     this.buyers.set(id, count);
@@ -178,7 +181,7 @@ export class AccountIndex {
   }
 
   summary(id: string): AccountSummary | undefined {
-    const account = this.byId.get(id);
+    const account = this.get(id);
     if (!account) return undefined;
     const slot = this.slots.get(id);
     return {
@@ -193,11 +196,11 @@ export class AccountIndex {
 
   path(id: string): Account[] | undefined {
     const path: Account[] = [];
-    let account = this.byId.get(id);
+    let account = this.get(id);
     if (!account) return undefined;
     while (account) {
       path.push(account);
-      account = account.parentId === null ? undefined : this.byId.get(account.parentId);
+      account = account.parentId === null ? undefined : this.get(account.parentId);
     }
     return path.reverse();
   }
@@ -207,7 +210,7 @@ export class AccountIndex {
     let current: string | null = id;
     while (current !== null) {
       if (rootIds.has(current)) return true;
-      current = this.byId.get(current)?.parentId ?? null;
+      current = this.get(current)?.parentId ?? null;
     }
     return false;
   }
@@ -311,11 +314,16 @@ export class AccountIndex {
 
   /** Swap in a new version of an account (subscriptions changed); the tree's shape is unchanged. */
   replaceAccount(account: Account): void {
-    this.byId.set(account.id, account);
+    const slot = this.slots.get(account.id);
+    if (slot === undefined) throw new Error(`replaceAccount: no account ${account.id}`);
+    this.accounts[slot] = account;
   }
 }
 
 const DIGIT = /[0-9]/;
+
+/** The empty list accounts share (frozen: a change to one account's list must never reach another's). */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Bits in a name's signature: each pair of adjacent characters of the folded name sets one. */
 const SIGNATURE_BITS = 256;
