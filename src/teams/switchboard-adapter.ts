@@ -1,6 +1,7 @@
-import { ActivityTypes, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, INVOKE_RESPONSE_KEY, StatusCodes, TurnContext, type Activity, type InvokeResponse, type Middleware, type MiddlewareHandler } from 'botbuilder';
+import { ActivityTypes, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, INVOKE_RESPONSE_KEY, StatusCodes, TurnContext, type Activity, type InvokeResponse, type Middleware, type MiddlewareHandler, type ResourceResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import { NOT_AUTHENTICATED } from './fail-closed-authentication';
+import { SwitchboardTurnContext } from './switchboard-turn-context';
 
 /** What goes back to the channel for one request. */
 export interface ChannelAnswer {
@@ -15,10 +16,10 @@ export interface ChannelAnswer {
  *   with zod schemas it builds on every request, copying the activity twice, and answers any
  *   failure with the library's message. Here a refused token gets the one short 401 body, and any
  *   other failure is the caller's to log and answer (with nothing of the error in it).
- * - The turn itself is `CloudAdapterBase.processActivity`'s steps, in native async code: its
- *   generator-based helpers (and the revocable proxy around the context) left part of every
- *   turn's allocation promoted to the old space (`--trace-gc-nvp`). Switchboard registers no
- *   adapter middleware, so the turn runs the bot's logic directly; `use` refuses any.
+ * - The turn itself is `CloudAdapterBase.processActivity`'s steps in native async code, on a
+ *   SwitchboardTurnContext (see there for why), without the library's revocable proxy around
+ *   the context. Switchboard registers no adapter middleware, so the turn runs the bot's logic
+ *   directly; `use` refuses any.
  */
 export class SwitchboardAdapter extends CloudAdapter {
   async answer(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<ChannelAnswer> {
@@ -35,6 +36,18 @@ export class SwitchboardAdapter extends CloudAdapter {
     throw new Error(`SwitchboardAdapter runs no middleware (${middlewares.length} given): answer() runs the bot's logic directly.`);
   }
 
+  /**
+   * An invoke response is kept on the context, as CloudAdapterBase.sendActivities keeps it (without
+   * its generator-based loop: see SwitchboardTurnContext); anything for the connector goes through it.
+   */
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const only = activities.length === 1 ? activities[0] : undefined;
+    if (only?.type !== ActivityTypes.InvokeResponse) return super.sendActivities(context, activities);
+    delete only.id;
+    context.turnState.set(INVOKE_RESPONSE_KEY, only);
+    return [{ id: '' }];
+  }
+
   /** What CloudAdapterBase.processActivity does for a request with an auth header. */
   private async runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     const auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
@@ -42,7 +55,7 @@ export class SwitchboardAdapter extends CloudAdapter {
     const connectorClient = await auth.connectorFactory?.create(activity.serviceUrl, auth.audience);
     if (!connectorClient) throw new Error('Unable to extract ConnectorClient from turn context.');
     const userTokenClient = await this.botFrameworkAuthentication.createUserTokenClient(auth.claimsIdentity);
-    const context = new TurnContext(this, activity);
+    const context = new SwitchboardTurnContext(this, activity);
     context.turnState.set(this.BotIdentityKey, auth.claimsIdentity);
     context.turnState.set(this.ConnectorClientKey, connectorClient);
     context.turnState.set(this.UserTokenClientKey, userTokenClient);
