@@ -126,9 +126,9 @@ export class SwitchboardBot extends TeamsActivityHandler {
   /**
    * Messages and card actions, nearly every turn there is, are answered here as botbuilder's
    * ActivityHandler would answer them (Switchboard registers no turn or dialog handlers); every
-   * other activity goes through it. Its handlers are generator-based async code, whose suspended
-   * frames V8 promotes out of the young generation with everything the turn holds: measured with
-   * `--trace-gc-nvp`, they made about a tenth of each turn's allocation live on into the old space.
+   * other activity goes through it. Its dispatch is several layers of generator-based async code
+   * (`__awaiter`) on every turn; answering here made where am i and the page of 5,000 about 15%
+   * faster in the bench.
    */
   private async dispatch(context: TurnContext): Promise<void> {
     const { type, name } = context.activity;
