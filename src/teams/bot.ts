@@ -8,6 +8,7 @@ import {
   TurnContext,
   type Activity,
   type AppBasedLinkQuery,
+  type BotHandler,
   type InvokeResponse,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
@@ -64,6 +65,8 @@ const TYPEAHEAD_RESULTS = 15;
  * The admin's position and recently visited accounts are kept per conversation and per user
  * (conversation-places.ts).
  */
+const HANDLED_IN_DISPATCH = 'SwitchboardBot answers messages and card actions in dispatch(): add to it rather than registering a handler.';
+
 export class SwitchboardBot extends TeamsActivityHandler {
   private readonly allowedTenants: ReadonlySet<string>;
   private readonly router: ActionRouter;
@@ -78,11 +81,6 @@ export class SwitchboardBot extends TeamsActivityHandler {
     ({ router: this.router, lookup: this.lookup, renderer: this.renderer, places: this.places, log: this.log } = deps);
     this.allowedTenants = new Set(deps.allowedTenants);
     this.subscribers = deps.subscribers;
-
-    this.onMessage(async (context, next) => {
-      await this.answerMessage(context);
-      await next();
-    });
 
     this.onMembersAdded(async (context, next) => {
       // Greet when the bot itself is added (installed in a chat), not whenever someone joins a group.
@@ -131,6 +129,7 @@ export class SwitchboardBot extends TeamsActivityHandler {
    * faster in the bench.
    */
   private async dispatch(context: TurnContext): Promise<void> {
+    // onTurn, onMessage and onDialog handlers would not run here: registering one throws (below).
     const { type, name } = context.activity;
     if (type === ActivityTypes.Message) {
       await this.answerMessage(context);
@@ -140,6 +139,18 @@ export class SwitchboardBot extends TeamsActivityHandler {
     } else {
       await super.run(context);
     }
+  }
+
+  override onTurn(_handler: BotHandler): this {
+    throw new Error(HANDLED_IN_DISPATCH);
+  }
+
+  override onMessage(_handler: BotHandler): this {
+    throw new Error(HANDLED_IN_DISPATCH);
+  }
+
+  override onDialog(_handler: BotHandler): this {
+    throw new Error(HANDLED_IN_DISPATCH);
   }
 
   private async answerMessage(context: TurnContext): Promise<void> {
