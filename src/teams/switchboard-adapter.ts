@@ -1,4 +1,4 @@
-import { ActivityTypes, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, INVOKE_RESPONSE_KEY, StatusCodes, TurnContext, type Activity, type InvokeResponse, type Middleware, type MiddlewareHandler, type ResourceResponse } from 'botbuilder';
+import { ActivityTypes, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, INVOKE_RESPONSE_KEY, StatusCodes, type Activity, type TurnContext, type InvokeResponse, type Middleware, type MiddlewareHandler, type ResourceResponse } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import { NOT_AUTHENTICATED } from './fail-closed-authentication';
 import { SwitchboardTurnContext } from './switchboard-turn-context';

@@ -181,16 +181,16 @@ export class AccountIndex {
   }
 
   summary(id: string): AccountSummary | undefined {
-    const account = this.get(id);
-    if (!account) return undefined;
     const slot = this.slots.get(id);
+    if (slot === undefined) return undefined;
+    const account = this.accounts[slot]!;
     return {
       id,
       name: account.name,
       kind: account.kind,
       parentId: account.parentId,
       childCount: this.childIds(id).length,
-      descendantCount: slot === undefined || this.sizes[slot] === 0 ? 0 : this.sizes[slot]! - 1,
+      descendantCount: this.sizes[slot] === 0 ? 0 : this.sizes[slot]! - 1,
     };
   }
 
