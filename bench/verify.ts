@@ -72,8 +72,21 @@ function check(label: string, doc: DirectoryDocument, queries: number, seed: num
     if (!isDeepStrictEqual(reference.childIds(id), optimised.childIds(id))) fail(`children of ${id}`);
     if (!isDeepStrictEqual(reference.summary(id), optimised.summary(id))) fail(`summary of ${id}: ${JSON.stringify(reference.summary(id))} vs ${JSON.stringify(optimised.summary(id))}`);
     if (!isDeepStrictEqual(reference.path(id), optimised.path(id))) fail(`path of ${id}`);
+    if (!isDeepStrictEqual(reference.path(id)?.map(({ id, name, kind }) => ({ id, name, kind })), optimised.pathRefs(id))) fail(`path refs of ${id}`);
+    if (!isDeepStrictEqual(reference.get(id), optimised.get(id))) fail(`account ${id}`);
   }
   if (!isDeepStrictEqual([...reference.all()], [...optimised.all()])) fail('all()');
+  // Accounts change (subscriptions, offers, version) at run time: both indexes see every third one replaced.
+  for (let i = 0; i < doc.accounts.length; i += 3) {
+    const before = reference.get(doc.accounts[i]!.id)!;
+    const after = { ...before, version: `${i + 2}`, enabledOffers: ['X'], subscriptions: [...before.subscriptions, { sku: 'X', quantity: i, assigned: 0, startedAt: '2026-12-01' }] };
+    reference.replaceAccount(after);
+    optimised.replaceAccount(after);
+  }
+  if (!isDeepStrictEqual([...reference.all()], [...optimised.all()])) fail('all() after replaceAccount');
+  for (const record of doc.accounts) {
+    if (!isDeepStrictEqual(reference.path(record.id), optimised.path(record.id))) fail(`path of ${record.id} after replaceAccount`);
+  }
   const rand = prng(seed);
   const ids = doc.accounts.map((a) => a.id);
   const roots = doc.accounts.filter((a) => a.parentId === null).map((a) => a.id);

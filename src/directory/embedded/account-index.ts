@@ -1,7 +1,8 @@
-import { isBaseLevel, type Account, type AccountSummary } from '../../domain/accounts';
+import { ACCOUNT_KINDS, isBaseLevel, type Account, type AccountKind, type AccountSummary, type Brand, type Subscription } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
 import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
 import { matchText, searchText, type Match, type SearchQuery } from '../../domain/search';
+import { PackedSubscriptions } from './packed-subscriptions';
 
 /**
  * In-memory indexes over the account tree: by id, children by parent (sorted once, by name as
@@ -17,12 +18,29 @@ import { matchText, searchText, type Match, type SearchQuery } from '../../domai
  * scope's ranges and checks the text of only the names left.
  */
 export class AccountIndex {
-  /** Accounts by slot (see slots): one Map from id to slot serves every lookup, and the accounts sit in an array. */
-  private readonly accounts: Account[];
+  /**
+   * What each account is, by slot, with no object per account: Account objects are built when
+   * asked for (get, path, all). 100,000 account objects held about 9 MB of heap that every turn
+   * only reads a few of.
+   */
+  private readonly names: string[];
+  /** Slot of the parent; ROOT for a root, DANGLING for a parent id that is not in the file (see danglingParents). */
+  private readonly parents: Int32Array;
+  /** Parent ids that name no account (only in files that failed validation). */
+  private readonly danglingParents = new Map<number, string>();
+  /** Index into ACCOUNT_KINDS. */
+  private readonly kinds: Uint8Array;
+  /** The few accounts with a brand, enabled offers or a version other than '1'. */
+  private readonly brands = new Map<number, Brand>();
+  private readonly offerLists = new Map<number, readonly string[]>();
+  private readonly versions = new Map<number, string>();
+  private readonly subscriptions: PackedSubscriptions;
+  /** Accounts swapped in by replaceAccount (changes applied since start-up), by slot. */
+  private readonly replaced = new Map<number, Account>();
   /** Base level id -> how many accounts buy from it; gathered on first use (the tree's shape only changes by loading a file). */
   private readonly buyers = new Map<string, number>();
   private readonly children = new Map<string, string[]>();
-  /** Account id -> slot: its position in the document, which indexes the typed arrays below. */
+  /** Account id -> slot: its position in the document, which indexes the arrays below. */
   private readonly slots = new Map<string, number>();
   private readonly ids: string[];
   private readonly folded: string[];
@@ -45,28 +63,29 @@ export class AccountIndex {
   constructor(doc: DirectoryDocument) {
     const records = doc.accounts;
     const n = records.length;
-    this.accounts = new Array<Account>(n);
+    this.names = new Array<string>(n);
+    this.parents = new Int32Array(n);
+    this.kinds = new Uint8Array(n);
     this.ids = new Array<string>(n);
     this.folded = new Array<string>(n);
     this.sortKeys = new Array<string>(n);
+    this.subscriptions = new PackedSubscriptions(n, (slot) => records[slot]!.subscriptions);
     const byParent = new Map<string, number[]>();
     for (let slot = 0; slot < n; slot++) {
       const record = records[slot]!;
-      const { id, name, parentId, brand } = record;
+      const { id, name, brand, enabledOffers, version } = record;
+      this.names[slot] = name;
       const kind = defaultKind(record);
-      // Most accounts have no offers enabled or no subscriptions: they share one empty list.
-      const enabledOffers = record.enabledOffers?.length ? record.enabledOffers : NONE;
-      const subscriptions = record.subscriptions?.length ? record.subscriptions : NONE;
-      const version = record.version ?? '1';
-      // Two literal shapes rather than a conditional spread: the same objects, built faster.
-      this.accounts[slot] =
-        brand
-          ? { id, name, parentId, kind, brand, enabledOffers, subscriptions, version }
-          : { id, name, parentId, kind, enabledOffers, subscriptions, version };
-      this.slots.set(record.id, slot);
-      this.ids[slot] = record.id;
+      const code = KIND_CODES.get(kind);
+      if (code === undefined) throw new Error(`AccountIndex: account ${id} has unknown kind ${String(kind)}`);
+      this.kinds[slot] = code;
+      if (brand) this.brands.set(slot, brand);
+      if (enabledOffers?.length) this.offerLists.set(slot, enabledOffers);
+      if (version !== undefined && version !== '1') this.versions.set(slot, version);
+      this.slots.set(id, slot);
+      this.ids[slot] = id;
       // Folded once per account: search compares these, and sorting the keys, never re-folding.
-      const folded = searchText(record.name);
+      const folded = searchText(name);
       this.folded[slot] = folded;
       this.sortKeys[slot] = sortKeyOfFolded(folded);
       if (record.parentId !== null) {
@@ -74,6 +93,12 @@ export class AccountIndex {
         if (siblings) siblings.push(slot);
         else byParent.set(record.parentId, [slot]);
       }
+    }
+    for (let slot = 0; slot < n; slot++) {
+      const parentId = records[slot]!.parentId;
+      const parent = parentId === null ? ROOT : this.slots.get(parentId);
+      if (parent === undefined) this.danglingParents.set(slot, parentId!);
+      this.parents[slot] = parent ?? DANGLING;
     }
 
     // Children by name sort key, then id: the same order as compareByNameThenId.
@@ -112,9 +137,8 @@ export class AccountIndex {
     for (let p = reached - 1; p >= 0; p--) {
       const slot = this.walkOrder[p]!;
       this.sizes[slot]! += 1;
-      const parentId = records[slot]!.parentId;
-      const parent = parentId === null ? undefined : this.slots.get(parentId);
-      if (parent !== undefined && this.positions[parent] !== -1) this.sizes[parent]! += this.sizes[slot]!;
+      const parent = this.parents[slot]!;
+      if (parent >= 0 && this.positions[parent] !== -1) this.sizes[parent]! += this.sizes[slot]!;
     }
     for (let slot = 0; slot < n; slot++) if (this.positions[slot] === -1) this.unreached.push(slot);
 
@@ -145,12 +169,50 @@ export class AccountIndex {
 
   get(id: string): Account | undefined {
     const slot = this.slots.get(id);
-    return slot === undefined ? undefined : this.accounts[slot];
+    return slot === undefined ? undefined : this.accountAt(slot);
+  }
+
+  /** The account in `slot`, as replaced or as loaded (a new object: see names). */
+  private accountAt(slot: number): Account {
+    if (this.replaced.size > 0) {
+      const account = this.replaced.get(slot);
+      if (account) return account;
+    }
+    const id = this.ids[slot]!;
+    const name = this.names[slot]!;
+    const parentId = this.parentIdAt(slot);
+    const kind = ACCOUNT_KINDS[this.kinds[slot]!]!;
+    const brand = this.brands.size > 0 ? this.brands.get(slot) : undefined;
+    // Most accounts have no offers enabled or no subscriptions: they share one empty list.
+    const enabledOffers = this.offerLists.get(slot) ?? NONE;
+    const subscriptions = this.subscriptions.of(slot, NONE);
+    const version = (this.versions.size > 0 ? this.versions.get(slot) : undefined) ?? '1';
+    // Two literal shapes rather than a conditional spread: the same objects, built faster.
+    return brand
+      ? { id, name, parentId, kind, brand, enabledOffers, subscriptions, version }
+      : { id, name, parentId, kind, enabledOffers, subscriptions, version };
+  }
+
+  private parentIdAt(slot: number): string | null {
+    const parent = this.parents[slot]!;
+    if (parent >= 0) return this.ids[parent]!;
+    return parent === ROOT ? null : this.danglingParents.get(slot)!;
   }
 
   /** Every account once, in the document's order. */
   *all(): IterableIterator<Account> {
-    for (const slot of this.slots.values()) yield this.accounts[slot]!;
+    for (const slot of this.slots.values()) yield this.accountAt(slot);
+  }
+
+  /** Every subscription with a start date (trials), with its account's id, in the order of all(). */
+  *datedSubscriptions(): IterableIterator<{ readonly accountId: string; readonly subscription: Subscription }> {
+    for (const slot of this.slots.values()) {
+      if (!this.subscriptions.datedSlots.has(slot) && !this.replaced.has(slot)) continue;
+      const accountId = this.ids[slot]!;
+      for (const subscription of this.accountAt(slot).subscriptions) {
+        if (subscription.startedAt !== undefined) yield { accountId, subscription };
+      }
+    }
   }
 
   depth(id: string): number {
@@ -173,8 +235,8 @@ export class AccountIndex {
     const below = [...this.childIds(id)];
     for (let child = below.pop(); child !== undefined; child = below.pop()) {
       count++;
-      const account = this.get(child);
-      if (account && !isBaseLevel(account)) below.push(...this.childIds(child));
+      const slot = this.slots.get(child);
+      if (slot !== undefined && !isBaseLevel({ kind: ACCOUNT_KINDS[this.kinds[slot]!]! })) below.push(...this.childIds(child));
     }
     this.buyers.set(id, count);
     return count;
@@ -183,34 +245,45 @@ export class AccountIndex {
   summary(id: string): AccountSummary | undefined {
     const slot = this.slots.get(id);
     if (slot === undefined) return undefined;
-    const account = this.accounts[slot]!;
     return {
       id,
-      name: account.name,
-      kind: account.kind,
-      parentId: account.parentId,
+      name: this.names[slot]!,
+      kind: ACCOUNT_KINDS[this.kinds[slot]!]!,
+      parentId: this.parentIdAt(slot),
       childCount: this.childIds(id).length,
       descendantCount: this.sizes[slot] === 0 ? 0 : this.sizes[slot]! - 1,
     };
   }
 
+  /** The accounts from the root down to `id`. */
   path(id: string): Account[] | undefined {
-    const path: Account[] = [];
-    let account = this.get(id);
-    if (!account) return undefined;
-    while (account) {
-      path.push(account);
-      account = account.parentId === null ? undefined : this.get(account.parentId);
-    }
-    return path.reverse();
+    const slots = this.pathSlots(id);
+    return slots && slots.map((slot) => this.accountAt(slot));
+  }
+
+  /** path() as search results show it: id, name and kind, with no Account built. */
+  pathRefs(id: string): Pick<Account, 'id' | 'name' | 'kind'>[] | undefined {
+    const slots = this.pathSlots(id);
+    return slots && slots.map((slot) => ({ id: this.ids[slot]!, name: this.names[slot]!, kind: ACCOUNT_KINDS[this.kinds[slot]!]! }));
+  }
+
+  /** Slots from the root down to `id`; a parent id that names no account ends the walk up. */
+  private pathSlots(id: string): number[] | undefined {
+    let slot = this.slots.get(id);
+    if (slot === undefined) return undefined;
+    const slots = [slot];
+    for (let parent = this.parents[slot]!; parent >= 0; parent = this.parents[parent]!) slots.push(parent);
+    return slots.reverse();
   }
 
   /** Is `id` at or below any of `rootIds`? */
   isWithin(id: string, rootIds: ReadonlySet<string>): boolean {
-    let current: string | null = id;
-    while (current !== null) {
-      if (rootIds.has(current)) return true;
-      current = this.get(current)?.parentId ?? null;
+    if (rootIds.has(id)) return true;
+    for (let slot = this.slots.get(id); slot !== undefined; ) {
+      const parent = this.parents[slot]!;
+      if (parent === ROOT) return false;
+      if (rootIds.has(parent >= 0 ? this.ids[parent]! : this.danglingParents.get(slot)!)) return true;
+      slot = parent >= 0 ? parent : undefined;
     }
     return false;
   }
@@ -316,11 +389,21 @@ export class AccountIndex {
   replaceAccount(account: Account): void {
     const slot = this.slots.get(account.id);
     if (slot === undefined) throw new Error(`replaceAccount: no account ${account.id}`);
-    this.accounts[slot] = account;
+    // The arrays above still describe the account (summaries, paths, search): only its offers, subscriptions and version may change.
+    if (account.name !== this.names[slot] || account.kind !== ACCOUNT_KINDS[this.kinds[slot]!] || account.parentId !== this.parentIdAt(slot)) {
+      throw new Error(`replaceAccount: ${account.id} would change its name, kind or parent`);
+    }
+    this.replaced.set(slot, account);
   }
 }
 
 const DIGIT = /[0-9]/;
+
+/** parents[slot] of a root, and of an account whose parent id names no account. */
+const ROOT = -1;
+const DANGLING = -2;
+
+const KIND_CODES = new Map<AccountKind, number>(ACCOUNT_KINDS.map((kind, code) => [kind, code]));
 
 /** The empty list accounts share (frozen: a change to one account's list must never reach another's). */
 const NONE: readonly never[] = Object.freeze([]);

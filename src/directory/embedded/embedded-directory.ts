@@ -157,7 +157,7 @@ export class EmbeddedDirectory implements Directory {
     if (!q || options.withinRootIds.length === 0) return [];
     return this.index.search(q, options.withinRootIds, options.limit).map((id) => ({
       account: this.index.summary(id)!,
-      path: this.index.path(id)!.map(({ id, name, kind }) => ({ id, name, kind })),
+      path: this.index.pathRefs(id)!,
     }));
   }
 
@@ -172,10 +172,8 @@ export class EmbeddedDirectory implements Directory {
 
   async trialSubscriptions(startedSince: string): Promise<TrialSubscription[]> {
     const trials: TrialSubscription[] = [];
-    for (const account of this.index.all()) {
-      for (const sub of account.subscriptions) {
-        if (sub.startedAt !== undefined && sub.startedAt >= startedSince) trials.push({ accountId: account.id, sku: sub.sku, quantity: sub.quantity, startedAt: sub.startedAt });
-      }
+    for (const { accountId, subscription: sub } of this.index.datedSubscriptions()) {
+      if (sub.startedAt !== undefined && sub.startedAt >= startedSince) trials.push({ accountId, sku: sub.sku, quantity: sub.quantity, startedAt: sub.startedAt });
     }
     return trials;
   }
