@@ -26,6 +26,8 @@ const TARGET_RATIO = 0.5;
 const TARGET_P99_FACTOR = 2;
 const TARGET_STARTUP_MS = 3000;
 const TARGET_RSS_MB = 400;
+/** Node flag the servers run with, as npm start runs Switchboard. */
+const SERVER_FLAG = '--expose-gc';
 
 interface Settings {
   readonly quick: boolean;
@@ -217,7 +219,8 @@ async function main(): Promise<void> {
 
   const profileDir = path.join(RESULTS, 'profiles');
   const cpuProf = (dir: string) => (settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, dir)}`] : []);
-  const nodeFlags = [...settings.nodeFlags, ...cpuProf('switchboard')];
+  // --expose-gc as npm start runs the server: it collects once after loading the directory (src/startup-collection.ts).
+  const nodeFlags = [SERVER_FLAG, ...settings.nodeFlags, ...cpuProf('switchboard')];
   if (settings.profile) mkdirSync(profileDir, { recursive: true });
 
   const floor = await startNode(path.join(HERE, 'echo-bot.js'), { env: { PORT: '0' }, pinning, nodeFlags: cpuProf('floor'), label: 'echo floor' });
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
     ? await startNode(path.join(HERE, 'switchboard-server.js'), {
         env: { ...switchboardEnv, BENCH_SOURCE_ROOT: path.join(settings.baseline, 'dist') },
         pinning,
+        nodeFlags: [SERVER_FLAG],
         stdoutFile: path.join(tmp, 'baseline.log'),
         label: 'baseline',
       }).catch(async (error: unknown) => {

@@ -367,7 +367,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       // The compiled app; `npm start` would rebuild first (prestart) and needs devDependencies.
-      appCommandLine: 'node dist/src/server.js'
+      appCommandLine: 'node --expose-gc dist/src/server.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'

@@ -5,6 +5,7 @@ import { EmbeddedDirectory } from './directory/embedded/embedded-directory';
 import type { DirectoryLog } from './directory/cosmos/cosmos-directory';
 import type { Stores } from './directory/stores';
 import { FileStateStorage } from './directory/embedded/file-state-storage';
+import { collectStartupGarbage } from './startup-collection';
 
 /** The directory and the bot's state storage, opened together from one setting. */
 export async function openStores(settings: EmbeddedSettings | CosmosSettings, onStateError: (error: unknown) => void, log?: DirectoryLog): Promise<Stores> {
@@ -17,6 +18,7 @@ export async function openStores(settings: EmbeddedSettings | CosmosSettings, on
     seedFile: settings.seedFile,
     ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
   });
+  collectStartupGarbage();
   const state = settings.dataDir ? new FileStateStorage(path.join(settings.dataDir, 'bot-state.json'), onStateError) : undefined;
   return {
     directory,

@@ -146,8 +146,9 @@ export function siteProblems(src: string, projectRoot: string): string[] {
   expect('alwaysOn', at(config, 'alwaysOn'), 'true');
   expect('healthCheckPath', at(config, 'healthCheckPath'), "'/healthz'");
   const command = literal(at(config, 'appCommandLine')) ?? '';
-  const m = /^node (dist\/(\S+)\.js)$/.exec(command);
-  if (!m) problems.push(`appCommandLine must be "node dist/<file>.js" (is "${command}")`);
+  // --expose-gc: the server collects once after loading an embedded directory (src/startup-collection.ts).
+  const m = /^node --expose-gc (dist\/(\S+)\.js)$/.exec(command);
+  if (!m) problems.push(`appCommandLine must be "node --expose-gc dist/<file>.js" (is "${command}")`);
   else if (!existsSync(path.join(projectRoot, `${m[2]}.ts`))) problems.push(`appCommandLine runs ${m[1]}, but there is no ${m[2]}.ts to compile it from`);
   return problems;
 }
