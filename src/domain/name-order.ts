@@ -56,6 +56,17 @@ export function compareSortKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** compareSortKeys(a.slice(from), b.slice(bFrom)), without building either string. */
+export function compareSortKeysFrom(a: string, from: number, b: string, bFrom: number): number {
+  const length = Math.min(a.length - from, b.length - bFrom);
+  for (let k = 0; k < length; k++) {
+    const d = a.charCodeAt(from + k) - b.charCodeAt(bFrom + k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  const d = a.length - from - (b.length - bFrom);
+  return d < 0 ? -1 : d > 0 ? 1 : 0;
+}
+
 /** Name order; where the order must be total, break ties with compareIds. */
 export function compareNames(a: string, b: string): number {
   return compareSortKeys(nameSortKey(a), nameSortKey(b));

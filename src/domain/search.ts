@@ -1,5 +1,5 @@
 import { foldName } from './fold-name';
-import { compareIds, compareSortKeys, nameSortKey, sortKeyOfFolded } from './name-order';
+import { compareIds, compareSortKeys, compareSortKeysFrom, nameSortKey, sortKeyOfFolded } from './name-order';
 
 export { foldName };
 
@@ -170,6 +170,48 @@ export function matchText(text: string, query: SearchQuery): Match | undefined {
 }
 
 const HAS_DIGIT = /[0-9]/;
+
+/** Does matchPlain apply: a query without digits (its searchText is its own name-order form)? */
+export function isPlainQuery(query: SearchQuery): boolean {
+  return !HAS_DIGIT.test(query.text);
+}
+
+/**
+ * Where a name's last counted word start is (the MAX_WORD_STARTS-th), or its length when it has
+ * fewer: a match further on does not count. Only a name of 2 * MAX_WORD_STARTS - 1 characters or
+ * more can have that many.
+ */
+export function lastCountedWordStart(text: string): number {
+  if (text.length < 2 * MAX_WORD_STARTS - 1) return text.length;
+  const starts = wordStarts(text);
+  return starts.length === MAX_WORD_STARTS ? starts[MAX_WORD_STARTS - 1]! : text.length;
+}
+
+/** matchPlain's answer when the name does not match. */
+export const NO_PLAIN_MATCH = -1;
+
+/**
+ * matchText for a plain query (isPlainQuery) and a name in searchText form with no digits, so
+ * that the name from any word start on is its own name-order form: the match kind and where the
+ * matched form starts, packed as kind << 16 | start (plainMatchKind, plainMatchStart), with no
+ * string built. The embedded index ranks most hits without ever needing the matched form.
+ * `lastStart`: lastCountedWordStart(text). matchText is the rule this must equal.
+ */
+export function matchPlain(text: string, q: string, lastStart: number): number {
+  let at = text.indexOf(q);
+  if (at < 0) return NO_PLAIN_MATCH;
+  if (at === 0) return (text.length === q.length ? MatchKind.Exact : MatchKind.Prefix) << 16;
+  // Of the later word starts that match, the smallest form sorts the match.
+  let best = -1;
+  for (; at >= 0 && at <= lastStart; at = text.indexOf(q, at + 1)) {
+    if (!isWordChar(text, at) || isWordChar(text, at - 1)) continue;
+    if (best < 0 || compareSortKeysFrom(text, at, text, best) < 0) best = at;
+  }
+  return best < 0 ? NO_PLAIN_MATCH : (MatchKind.WordStart << 16) | best;
+}
+
+export const plainMatchKind = (packed: number): MatchKind => packed >>> 16;
+export const plainMatchStart = (packed: number): number => packed & 0xffff;
 
 export function matchKind(name: string, query: string): MatchKind | undefined {
   return matchOf(name, searchQuery(query))?.match;

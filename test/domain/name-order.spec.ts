@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compareByNameThenId, compareNames, nameSortKey, sortKeyOfFolded } from '../../src/domain/name-order';
+import { compareByNameThenId, compareNames, compareSortKeys, compareSortKeysFrom, nameSortKey, sortKeyOfFolded } from '../../src/domain/name-order';
 
 const sorted = (names: readonly string[]): string[] => [...names].sort(compareNames);
 
@@ -65,5 +65,19 @@ describe('name order', () => {
       });
     const text = fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.nat().map(String), fc.constantFrom('0', '000', '\u0000', '\u001f', '07')), { maxLength: 6 }).map((p) => p.join(''));
     fc.assert(fc.property(text, (folded) => expect(sortKeyOfFolded(folded)).toBe(reference(folded))));
+  });
+});
+
+describe('compareSortKeysFrom', () => {
+  it('compares the keys from the given positions on as compareSortKeys compares those slices', () => {
+    const key = fc.string({ unit: fc.constantFrom('a', 'b', 'é', ' ', '\uffff', '\ud83d'), maxLength: 8 });
+    fc.assert(
+      fc.property(key, fc.nat(), key, fc.nat(), (a, i, b, j) => {
+        const from = i % (a.length + 1);
+        const bFrom = j % (b.length + 1);
+        expect(compareSortKeysFrom(a, from, b, bFrom)).toBe(compareSortKeys(a.slice(from), b.slice(bFrom)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

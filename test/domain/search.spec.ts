@@ -1,6 +1,26 @@
 import { compareNames } from '../../src/domain/name-order';
 import fc from 'fast-check';
-import { foldName, MatchKind, matchForms, matchKind, matchOf, matchText, MAX_WORD_STARTS, rankMatches, searchFormsOfText, searchQuery, searchText, wordStarts, type SearchCandidate } from '../../src/domain/search';
+import {
+  foldName,
+  isPlainQuery,
+  lastCountedWordStart,
+  MatchKind,
+  matchForms,
+  matchKind,
+  matchOf,
+  matchPlain,
+  matchText,
+  MAX_WORD_STARTS,
+  NO_PLAIN_MATCH,
+  plainMatchKind,
+  plainMatchStart,
+  rankMatches,
+  searchFormsOfText,
+  searchQuery,
+  searchText,
+  wordStarts,
+  type SearchCandidate,
+} from '../../src/domain/search';
 
 const c = (id: string, name: string, depth = 1): SearchCandidate => ({ id, name, depth });
 const ids = (query: string, candidates: SearchCandidate[]): string[] => rankMatches(query, candidates).map((m) => m.item.id);
@@ -203,6 +223,23 @@ describe('matchText (names already in search form)', () => {
         if (!q) return;
         const folded = searchText(name);
         expect(matchText(folded, q)).toEqual(matchForms(searchFormsOfText(folded), q));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('answers as matchPlain does for a query and a name without digits, with the matched form as where it starts', () => {
+    const plain = (t: string) => !/[0-9]/.test(t);
+    // Many short words too, so that names with more word starts than search counts come up.
+    const manyWords = fc.array(fc.constantFrom('a', 'b', 'ac', 'den', 'acme'), { minLength: 10, maxLength: 16 }).map((words) => words.join(' '));
+    fc.assert(
+      fc.property(fc.oneof(text, manyWords), fc.oneof(text, fc.constantFrom('a', 'ac', 'den', 'b a')), (name, query) => {
+        const q = searchQuery(query);
+        const folded = searchText(name);
+        if (!q || !isPlainQuery(q) || !plain(folded)) return;
+        const packed = matchPlain(folded, q.text, lastCountedWordStart(folded));
+        const expected = matchText(folded, q);
+        expect(packed === NO_PLAIN_MATCH ? undefined : { match: plainMatchKind(packed), matched: folded.slice(plainMatchStart(packed)) }).toEqual(expected);
       }),
       { numRuns: 5000 },
     );

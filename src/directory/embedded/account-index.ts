@@ -1,7 +1,7 @@
 import { ACCOUNT_KINDS, isBaseLevel, type Account, type AccountKind, type AccountSummary, type Brand, type Subscription } from '../../domain/accounts';
 import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
-import { compareIds, compareSortKeys, sortKeyOfFolded } from '../../domain/name-order';
-import { matchText, searchText, type Match, type SearchQuery } from '../../domain/search';
+import { compareIds, compareSortKeys, compareSortKeysFrom, sortKeyOfFolded } from '../../domain/name-order';
+import { isPlainQuery, lastCountedWordStart, matchPlain, matchText, NO_PLAIN_MATCH, plainMatchKind, plainMatchStart, searchText, type MatchKind, type SearchQuery } from '../../domain/search';
 import { PackedSubscriptions } from './packed-subscriptions';
 
 /**
@@ -47,6 +47,8 @@ export class AccountIndex {
   /** nameSortKey of each name: the same string as `folded` for a name without digits or control characters. */
   private readonly sortKeys: string[];
   private readonly depths: Int32Array;
+  /** One more than the greatest depth: search ranks on kind * depthSpan + depth first. */
+  private readonly depthSpan: number;
   /** Subtree sizes (the account itself included); 0 for an account no root reaches. */
   private readonly sizes: Int32Array;
   /** Slot -> walk position, -1 when no root reaches the account; and walk position -> slot. */
@@ -57,6 +59,8 @@ export class AccountIndex {
   private readonly bitmapWords: number;
   /** How many names have each signature bit: search ANDs the rarest bitmaps first, so most words drop out after one or two. */
   private readonly bitCounts: Int32Array;
+  /** lastCountedWordStart of the few names with more word starts than search counts, by slot (matchPlain's bound). */
+  private readonly lastWordStarts = new Map<number, number>();
   /** Slots no root reaches (only in files that failed validation); searched the slow way. */
   private readonly unreached: number[] = [];
 
@@ -88,6 +92,8 @@ export class AccountIndex {
       const folded = searchText(name);
       this.folded[slot] = folded;
       this.sortKeys[slot] = sortKeyOfFolded(folded);
+      const lastStart = lastCountedWordStart(folded);
+      if (lastStart !== folded.length) this.lastWordStarts.set(slot, lastStart);
       if (record.parentId !== null) {
         const siblings = byParent.get(record.parentId);
         if (siblings) siblings.push(slot);
@@ -141,6 +147,7 @@ export class AccountIndex {
       if (parent >= 0 && this.positions[parent] !== -1) this.sizes[parent]! += this.sizes[slot]!;
     }
     for (let slot = 0; slot < n; slot++) if (this.positions[slot] === -1) this.unreached.push(slot);
+    this.depthSpan = this.depths.reduce((most, depth) => Math.max(most, depth), 0) + 1;
 
     this.bitmapWords = (reached + 31) >>> 5;
     this.bitmaps = new Uint32Array(SIGNATURE_BITS * this.bitmapWords);
@@ -294,8 +301,8 @@ export class AccountIndex {
    * then the name from the matched word on; then name sort key; then id), at most `limit` of them.
    */
   search(q: SearchQuery, rootIds: readonly string[], limit: number): string[] {
-    const hits: number[] = [];
-    const matches: Match[] = [];
+    const hits = new Hits();
+    const plain = isPlainQuery(q);
     // The walk ranges of the roots, nested and repeated roots merged.
     const ranges: [number, number][] = [];
     for (const id of new Set(rootIds)) {
@@ -311,7 +318,7 @@ export class AccountIndex {
     const text = q.text;
     for (let i = 1; i < text.length; i++) if (!DIGIT.test(text[i - 1]!) && !DIGIT.test(text[i]!)) bits.add(pairBit(text, i));
     const rows = [...bits].sort((a, b) => this.bitCounts[a]! - this.bitCounts[b]!).map((b) => b * this.bitmapWords);
-    const { bitmaps, walkOrder, folded } = this;
+    const { bitmaps, walkOrder } = this;
     let coveredTo = 0;
     for (const [first, end] of ranges) {
       const from = Math.max(first, coveredTo);
@@ -328,61 +335,74 @@ export class AccountIndex {
         while (candidates !== 0) {
           const low = candidates & -candidates;
           candidates ^= low;
-          const slot = walkOrder[base + 31 - Math.clz32(low)]!;
-          const found = matchText(folded[slot]!, q);
-          if (!found) continue;
-          hits.push(slot);
-          matches.push(found);
+          this.matchInto(hits, walkOrder[base + 31 - Math.clz32(low)]!, q, plain);
         }
       }
     }
     if (this.unreached.length > 0) {
       const roots = new Set(rootIds);
-      for (const slot of this.unreached) {
-        const found = matchText(this.folded[slot]!, q);
-        if (found !== undefined && this.isWithin(this.ids[slot]!, roots)) {
-          hits.push(slot);
-          matches.push(found);
-        }
-      }
+      for (const slot of this.unreached) if (this.isWithin(this.ids[slot]!, roots)) this.matchInto(hits, slot, q, plain);
     }
-    return this.best(hits, matches, limit).map((slot) => this.ids[slot]!);
+    // Every matched form of a plain query starts with the query (name order rewrites only digits):
+    // comparisons of matched forms start after it.
+    return this.best(hits, plain ? text.length : 0, limit).map((slot) => this.ids[slot]!);
+  }
+
+  /** Adds `slot` to `hits` if its name matches `q` (`plain`: isPlainQuery(q)). */
+  private matchInto(hits: Hits, slot: number, q: SearchQuery, plain: boolean): void {
+    const text = this.folded[slot]!;
+    // A name without digits is its own sort key (the same string): matchPlain applies, and the
+    // matched form is the name from a word start on, so it is kept as that start.
+    if (plain && this.sortKeys[slot] === text) {
+      const lastStart = this.lastWordStarts.size > 0 ? (this.lastWordStarts.get(slot) ?? text.length) : text.length;
+      const packed = matchPlain(text, q.text, lastStart);
+      if (packed !== NO_PLAIN_MATCH) hits.add(slot, plainMatchKind(packed), text, plainMatchStart(packed));
+      return;
+    }
+    const found = matchText(text, q);
+    if (found) hits.add(slot, found.match, found.matched, 0);
   }
 
   /**
-   * The first `limit` of `hits` in ranking order (a bounded insertion; a total order, so the same
-   * as sort then slice). Hits are ranked by their index in `hits`, whose match is at the same
-   * index in `matches`: no lookup per comparison.
+   * The slots of the first `limit` hits in ranking order (a bounded insertion; a total order, so
+   * the same as sort then slice). Hits are ranked by their index in `found`: no lookup per
+   * comparison. `shared`: how many characters every matched form starts with alike.
    */
-  private best(hits: readonly number[], matches: readonly Match[], limit: number): number[] {
+  private best(found: Hits, shared: number, limit: number): number[] {
     const { depths } = this;
+    const { slots: hits, kinds, forms, starts } = found;
     const compare = (i: number, j: number): number => {
-      const mi = matches[i]!;
-      const mj = matches[j]!;
-      const byKind = mi.match - mj.match;
+      const byKind = kinds[i]! - kinds[j]!;
       if (byKind !== 0) return byKind;
       const a = hits[i]!;
       const b = hits[j]!;
       const byDepth = depths[a]! - depths[b]!;
       if (byDepth !== 0) return byDepth;
-      const byMatched = compareSortKeys(mi.matched, mj.matched);
+      const byMatched = compareSortKeysFrom(forms[i]!, starts[i]! + shared, forms[j]!, starts[j]! + shared);
       if (byMatched !== 0) return byMatched;
       return this.compareByNameThenId(a, b);
     };
-    let ranked: number[];
     if (!Number.isInteger(limit) || limit <= 0 || limit >= hits.length) {
-      ranked = hits.map((_, i) => i).sort(compare).slice(0, limit);
-    } else {
-      ranked = [];
-      for (let i = 0; i < hits.length; i++) {
-        if (ranked.length === limit && compare(i, ranked[limit - 1]!) >= 0) continue;
-        let at = ranked.length;
-        while (at > 0 && compare(i, ranked[at - 1]!) < 0) at--;
-        ranked.splice(at, 0, i);
-        if (ranked.length > limit) ranked.pop();
-      }
+      return hits.map((_, i) => i).sort(compare).slice(0, limit).map((i) => hits[i]!);
     }
-    return ranked.map((i) => hits[i]!);
+    // Kind and depth first, as numbers: counted, they tell which hits are in whatever their
+    // matched forms, and which few (one kind and depth) must be compared further for the last places.
+    const span = this.depthSpan;
+    const counts = new Int32Array(3 * span);
+    for (let i = 0; i < hits.length; i++) counts[kinds[i]! * span + depths[hits[i]!]!]!++;
+    let cut = 0;
+    let above = 0;
+    while (above + counts[cut]! < limit) above += counts[cut++]!;
+    const chosen: number[] = [];
+    const tied: number[] = [];
+    for (let i = 0; i < hits.length; i++) {
+      const key = kinds[i]! * span + depths[hits[i]!]!;
+      if (key < cut) chosen.push(i);
+      else if (key === cut) tied.push(i);
+    }
+    chosen.sort(compare);
+    for (const i of firstInOrder(tied, compare, limit - above)) chosen.push(i);
+    return chosen.map((i) => hits[i]!);
   }
 
   /** Swap in a new version of an account (subscriptions changed); the tree's shape is unchanged. */
@@ -399,11 +419,42 @@ export class AccountIndex {
 
 const DIGIT = /[0-9]/;
 
+/**
+ * The matches of one search, by index: the account's slot, the match kind, and the matched form,
+ * which is forms[i] from starts[i] on (a name kept whole rather than a slice built per hit).
+ */
+class Hits {
+  readonly slots: number[] = [];
+  readonly kinds: MatchKind[] = [];
+  readonly forms: string[] = [];
+  readonly starts: number[] = [];
+
+  add(slot: number, kind: MatchKind, form: string, start: number): void {
+    this.slots.push(slot);
+    this.kinds.push(kind);
+    this.forms.push(form);
+    this.starts.push(start);
+  }
+}
+
 /** parents[slot] of a root, and of an account whose parent id names no account. */
 const ROOT = -1;
 const DANGLING = -2;
 
 const KIND_CODES = new Map<AccountKind, number>(ACCOUNT_KINDS.map((kind, code) => [kind, code]));
+
+/** The first `limit` (at least 1) of `items` by `compare`, in order: a bounded insertion, the same as sort then slice for a total order. */
+function firstInOrder(items: readonly number[], compare: (a: number, b: number) => number, limit: number): number[] {
+  const ranked: number[] = [];
+  for (const item of items) {
+    if (ranked.length === limit && compare(item, ranked[limit - 1]!) >= 0) continue;
+    let at = ranked.length;
+    while (at > 0 && compare(item, ranked[at - 1]!) < 0) at--;
+    ranked.splice(at, 0, item);
+    if (ranked.length > limit) ranked.pop();
+  }
+  return ranked;
+}
 
 /** The empty list accounts share (frozen: a change to one account's list must never reach another's). */
 const NONE: readonly never[] = Object.freeze([]);
