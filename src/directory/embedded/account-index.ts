@@ -57,6 +57,8 @@ export class AccountIndex {
   /** Bit b of position p's signature is bit (p & 31) of word b * bitmapWords + (p >>> 5). */
   private readonly bitmaps: Uint32Array;
   private readonly bitmapWords: number;
+  /** Bit (p & 31) of word p >>> 5 is set when the name at walk position p has digits (is not its own sort key). */
+  private readonly withDigits: Uint32Array;
   /** How many names have each signature bit: search ANDs the rarest bitmaps first, so most words drop out after one or two. */
   private readonly bitCounts: Int32Array;
   /** lastCountedWordStart of the few names with more word starts than search counts, by slot (matchPlain's bound). */
@@ -152,10 +154,13 @@ export class AccountIndex {
     this.bitmapWords = (reached + 31) >>> 5;
     this.bitmaps = new Uint32Array(SIGNATURE_BITS * this.bitmapWords);
     this.bitCounts = new Int32Array(SIGNATURE_BITS);
+    this.withDigits = new Uint32Array(this.bitmapWords);
     for (let p = 0; p < reached; p++) {
-      const name = this.folded[this.walkOrder[p]!]!;
+      const slot = this.walkOrder[p]!;
+      const name = this.folded[slot]!;
       const word = p >>> 5;
       const bit = 1 << (p & 31);
+      if (this.sortKeys[slot] !== name) this.withDigits[word]! |= bit;
       for (let i = 1; i < name.length; i++) {
         const b = pairBit(name, i);
         const at = b * this.bitmapWords + word;
@@ -318,7 +323,7 @@ export class AccountIndex {
     const text = q.text;
     for (let i = 1; i < text.length; i++) if (!DIGIT.test(text[i - 1]!) && !DIGIT.test(text[i]!)) bits.add(pairBit(text, i));
     const rows = [...bits].sort((a, b) => this.bitCounts[a]! - this.bitCounts[b]!).map((b) => b * this.bitmapWords);
-    const { bitmaps, walkOrder } = this;
+    const { bitmaps, walkOrder, withDigits } = this;
     let coveredTo = 0;
     for (const [first, end] of ranges) {
       const from = Math.max(first, coveredTo);
@@ -332,28 +337,33 @@ export class AccountIndex {
         const base = word << 5;
         if (base < from) candidates &= -1 << (from - base);
         if (base + 32 > end) candidates &= (1 << (end - base)) - 1 || -1;
+        const digits = withDigits[word]!;
         while (candidates !== 0) {
           const low = candidates & -candidates;
           candidates ^= low;
-          this.matchInto(hits, walkOrder[base + 31 - Math.clz32(low)]!, q, plain);
+          this.matchInto(hits, walkOrder[base + 31 - Math.clz32(low)]!, q, plain && (digits & low) === 0);
         }
       }
     }
     if (this.unreached.length > 0) {
       const roots = new Set(rootIds);
-      for (const slot of this.unreached) if (this.isWithin(this.ids[slot]!, roots)) this.matchInto(hits, slot, q, plain);
+      for (const slot of this.unreached) {
+        if (this.isWithin(this.ids[slot]!, roots)) this.matchInto(hits, slot, q, plain && this.sortKeys[slot] === this.folded[slot]);
+      }
     }
     // Every matched form of a plain query starts with the query (name order rewrites only digits):
     // comparisons of matched forms start after it.
     return this.best(hits, plain ? text.length : 0, limit).map((slot) => this.ids[slot]!);
   }
 
-  /** Adds `slot` to `hits` if its name matches `q` (`plain`: isPlainQuery(q)). */
+  /**
+   * Adds `slot` to `hits` if its name matches `q`. `plain`: the query and the name have no
+   * digits, so matchPlain applies, and the matched form is the name from a word start on, kept
+   * as that start.
+   */
   private matchInto(hits: Hits, slot: number, q: SearchQuery, plain: boolean): void {
     const text = this.folded[slot]!;
-    // A name without digits is its own sort key (the same string): matchPlain applies, and the
-    // matched form is the name from a word start on, so it is kept as that start.
-    if (plain && this.sortKeys[slot] === text) {
+    if (plain) {
       const lastStart = this.lastWordStarts.size > 0 ? (this.lastWordStarts.get(slot) ?? text.length) : text.length;
       const packed = matchPlain(text, q.text, lastStart);
       if (packed !== NO_PLAIN_MATCH) hits.add(slot, plainMatchKind(packed), text, plainMatchStart(packed));
