@@ -41,6 +41,9 @@ export interface CosmosReport {
   readonly scenarios: readonly TurnCost[];
 }
 
+/** Request timeout, directory deadlines and turn budget against the stand-in (production's: 2 s a request, 4.5 s a call, 3 s a search). */
+const STAND_IN_TIMEOUT_MS = 30_000;
+
 class RequestCounter {
   readonly seen: string[] = [];
   readonly plugin: PluginConfig = {
@@ -72,9 +75,20 @@ export async function cosmosTurnCosts(options: { quick: boolean; log: (line: str
     const importMs = performance.now() - importStart;
 
     const counter = new RequestCounter();
-    setCosmosTestOptions({ agent, enableEndpointDiscovery: false, plugins: [counter.plugin] });
+    // Longer timeouts than production's: the stand-in shares this process and scans a whole
+    // container per query, so on a busy machine its answers (the start-up warm-up's, a search's)
+    // can take over 2 s, and the directory would then report itself unavailable to every turn
+    // counted. This part counts requests, not time.
+    setCosmosTestOptions({
+      agent,
+      enableEndpointDiscovery: false,
+      plugins: [counter.plugin],
+      requestTimeoutMs: STAND_IN_TIMEOUT_MS,
+      directory: { deadlineMs: STAND_IN_TIMEOUT_MS, searchDeadlineMs: STAND_IN_TIMEOUT_MS },
+    });
     server = await startServer(
       loadConfig({ NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DIRECTORY: 'cosmos', COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: database, LOG_LEVEL: 'silent', INSECURE_UNAUTHENTICATED_LOOPBACK: 'true' }),
+      { turnBudgetMs: STAND_IN_TIMEOUT_MS },
     );
     const url = server.url;
     // Let start-up's background warm-up (admins, roots) finish before counting.
