@@ -194,7 +194,8 @@ export const NO_PLAIN_MATCH = -1;
  * matchText for a plain query (isPlainQuery) and a name in searchText form with no digits, so
  * that the name from any word start on is its own name-order form: the match kind and where the
  * matched form starts, packed as kind << 16 | start (plainMatchKind, plainMatchStart), with no
- * string built. The embedded index ranks most hits without ever needing the matched form.
+ * string built (a start fits in 16 bits: names are at most 200 characters, a few thousand once
+ * folded). The embedded index ranks most hits without ever needing the matched form.
  * `lastStart`: lastCountedWordStart(text). matchText is the rule this must equal.
  */
 export function matchPlain(text: string, q: string, lastStart: number): number {
