@@ -374,9 +374,10 @@ export class AccountIndex {
   }
 
   /**
-   * The slots of the first `limit` hits in ranking order (a bounded insertion; a total order, so
-   * the same as sort then slice). Hits are ranked by their index in `found`: no lookup per
-   * comparison. `shared`: how many characters every matched form starts with alike.
+   * The slots of the first `limit` hits in ranking order: the same as sorting them all and
+   * slicing (the order is total), with most hits placed by kind and depth alone. Hits are ranked
+   * by their index in `found`: no lookup per comparison. `shared`: how many characters every
+   * matched form starts with alike.
    */
   private best(found: Hits, shared: number, limit: number): number[] {
     const { depths } = this;
