@@ -63,6 +63,23 @@ export function defaultKind(record: Pick<AccountRecord, 'kind' | 'parentId'>): A
   return record.kind ?? (record.parentId === null ? 'partner' : 'customer');
 }
 
+/** The version of an account whose record has none (a hand-written file): its first. */
+export const FIRST_VERSION = '1';
+
+/** The account a record describes: the kind defaulted, empty lists for those left out, the first version when none is written. */
+export function accountOfRecord(record: AccountRecord): Account {
+  return {
+    id: record.id,
+    name: record.name,
+    parentId: record.parentId,
+    kind: defaultKind(record),
+    ...(record.brand ? { brand: record.brand } : {}),
+    enabledOffers: record.enabledOffers ?? [],
+    subscriptions: record.subscriptions ?? [],
+    version: record.version ?? FIRST_VERSION,
+  };
+}
+
 /** Checks the references and invariants of a structurally valid document. Returns every mistake. */
 export function checkDocument(doc: DirectoryDocument): DocumentIssue[] {
   const issues: DocumentIssue[] = [];

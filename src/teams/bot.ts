@@ -56,6 +56,9 @@ const SEARCH_RESULTS = 10;
 /** Choices one typeahead answer offers. */
 const TYPEAHEAD_RESULTS = 15;
 
+/** What registering an onTurn, onMessage or onDialog handler throws: dispatch() would skip it. */
+const HANDLED_IN_DISPATCH = 'SwitchboardBot answers messages and card actions in dispatch(): add to it rather than registering a handler.';
+
 /**
  * The Teams edge: turns activities into action requests, runs them through the router, and
  * answers with cards. Typed commands arrive as messages and get a new card. Action.Execute
@@ -65,8 +68,6 @@ const TYPEAHEAD_RESULTS = 15;
  * The admin's position and recently visited accounts are kept per conversation and per user
  * (conversation-places.ts).
  */
-const HANDLED_IN_DISPATCH = 'SwitchboardBot answers messages and card actions in dispatch(): add to it rather than registering a handler.';
-
 export class SwitchboardBot extends TeamsActivityHandler {
   private readonly allowedTenants: ReadonlySet<string>;
   private readonly router: ActionRouter;

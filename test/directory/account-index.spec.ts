@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import type { Account } from '../../src/domain/accounts';
-import { defaultKind, type AccountRecord, type DirectoryDocument } from '../../src/domain/directory-document';
+import { accountOfRecord, type AccountRecord, type DirectoryDocument } from '../../src/domain/directory-document';
 import { AccountIndex } from '../../src/directory/embedded/account-index';
 
 // The index keeps no object per account (they are built when asked for): what it builds must be
-// what the file said, every time, and a replaced account must stay replaced.
+// what the file said (accountOfRecord, the domain's reading of a record), every time, and a
+// replaced account must stay replaced.
 
 const subscription = fc.record(
   {
@@ -45,26 +46,12 @@ const documents = fc
     })),
   }));
 
-/** The account a record describes, as the directory port gives it. */
-function accountOf(record: AccountRecord): Account {
-  return {
-    id: record.id,
-    name: record.name,
-    parentId: record.parentId,
-    kind: defaultKind(record),
-    ...(record.brand ? { brand: record.brand } : {}),
-    enabledOffers: record.enabledOffers ?? [],
-    subscriptions: record.subscriptions ?? [],
-    version: record.version ?? '1',
-  };
-}
-
 describe('AccountIndex builds accounts on demand', () => {
   it('gives back each account exactly as the file describes it, in get, path and all', () => {
     fc.assert(
       fc.property(documents, (doc) => {
         const index = new AccountIndex(doc);
-        const byId = new Map(doc.accounts.map((r) => [r.id, accountOf(r)]));
+        const byId = new Map(doc.accounts.map((r) => [r.id, accountOfRecord(r)]));
         for (const record of doc.accounts) {
           expect(index.get(record.id)).toStrictEqual(byId.get(record.id));
           const path = index.path(record.id)!;
@@ -81,7 +68,7 @@ describe('AccountIndex builds accounts on demand', () => {
     fc.assert(
       fc.property(documents, fc.array(fc.tuple(fc.nat(), fc.array(subscription, { maxLength: 2 })), { maxLength: 5 }), (doc, changes) => {
         const index = new AccountIndex(doc);
-        const expected = new Map(doc.accounts.map((r) => [r.id, accountOf(r)]));
+        const expected = new Map(doc.accounts.map((r) => [r.id, accountOfRecord(r)]));
         for (const [at, subscriptions] of changes) {
           const before = index.get(`a${at % doc.accounts.length}`)!;
           const after: Account = { ...before, subscriptions, version: String(Number(before.version) + 1) };

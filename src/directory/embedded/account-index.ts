@@ -1,5 +1,5 @@
 import { ACCOUNT_KINDS, isBaseLevel, type Account, type AccountKind, type AccountSummary, type Brand, type Subscription } from '../../domain/accounts';
-import { defaultKind, type DirectoryDocument } from '../../domain/directory-document';
+import { defaultKind, FIRST_VERSION, type DirectoryDocument } from '../../domain/directory-document';
 import { compareIds, compareSortKeys, compareSortKeysFrom, sortKeyOfFolded } from '../../domain/name-order';
 import { isPlainQuery, lastCountedWordStart, matchPlain, matchText, NO_PLAIN_MATCH, plainMatchKind, plainMatchStart, searchText, type MatchKind, type SearchQuery } from '../../domain/search';
 import { PackedSubscriptions } from './packed-subscriptions';
@@ -30,7 +30,7 @@ export class AccountIndex {
   private readonly danglingParents = new Map<number, string>();
   /** Index into ACCOUNT_KINDS. */
   private readonly kinds: Uint8Array;
-  /** The few accounts with a brand, enabled offers or a version other than '1'. */
+  /** The few accounts with a brand, enabled offers or a version other than FIRST_VERSION. */
   private readonly brands = new Map<number, Brand>();
   private readonly offerLists = new Map<number, readonly string[]>();
   private readonly versions = new Map<number, string>();
@@ -87,7 +87,7 @@ export class AccountIndex {
       this.kinds[slot] = code;
       if (brand) this.brands.set(slot, brand);
       if (enabledOffers?.length) this.offerLists.set(slot, enabledOffers);
-      if (version !== undefined && version !== '1') this.versions.set(slot, version);
+      if (version !== undefined && version !== FIRST_VERSION) this.versions.set(slot, version);
       this.slots.set(id, slot);
       this.ids[slot] = id;
       // Folded once per account: search compares these, and sorting the keys, never re-folding.
@@ -198,7 +198,7 @@ export class AccountIndex {
     // Most accounts have no offers enabled or no subscriptions: they share one empty list.
     const enabledOffers = this.offerLists.get(slot) ?? NONE;
     const subscriptions = this.subscriptions.of(slot, NONE);
-    const version = (this.versions.size > 0 ? this.versions.get(slot) : undefined) ?? '1';
+    const version = (this.versions.size > 0 ? this.versions.get(slot) : undefined) ?? FIRST_VERSION;
     // Two literal shapes rather than a conditional spread: the same objects, built faster.
     return brand
       ? { id, name, parentId, kind, brand, enabledOffers, subscriptions, version }
